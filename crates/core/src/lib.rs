@@ -1,0 +1,22 @@
+//! vlrb-core: the VL-RouterBench protocol, exactly.
+//!
+//! Pure Rust with no web or GPU dependencies; builds natively and for `wasm32-unknown-unknown`.
+//! - [`model`]: the benchmark data model (Y, C, bounds, samples, models, embeddings, provenance);
+//! - [`metrics`], [`baselines`], [`soft_labels`], [`pareto`]: the numbers of protocol.md;
+//! - [`predictions`]: parsing and resolving uploaded router predictions;
+//! - [`bundle`]: the versioned binary file the browser loads.
+
+pub mod baselines;
+pub mod bundle;
+pub mod catalog;
+pub mod error;
+pub mod metrics;
+pub mod model;
+pub mod numpy_random;
+pub mod pareto;
+pub mod predictions;
+pub mod soft_labels;
+
+pub use error::{Error, Result};
+pub use metrics::{Evaluation, Metrics, Routing, evaluate, rank_score};
+pub use model::{Benchmark, Split};

@@ -1,0 +1,160 @@
+//! Average Accuracy, Average Cost and Rank Score (protocol section 2), overall and per dataset or
+//! task group, always with the benchmark's global cost bounds.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Benchmark, CostBounds};
+
+/// Rank Score's accuracy weight beta.
+pub const RANK_BETA: f64 = 0.1;
+/// Rank Score's epsilon.
+pub const RANK_EPS: f64 = 1e-12;
+
+/// Rank Score in [0, 1] of a routing with accuracy `accuracy` (fraction) and mean per-sample cost
+/// `avg_cost` (USD), under `bounds` (protocol 2.2; shown x100).
+pub fn rank_score(accuracy: f64, avg_cost: f64, bounds: CostBounds) -> f64 {
+    let CostBounds { cmin, cmax } = bounds;
+    let clipped = avg_cost.clamp(cmin, cmax);
+    let cost_norm = ((cmax.log2() - clipped.log2()) / (cmax.log2() - cmin.log2() + RANK_EPS))
+        .clamp(0.0, 1.0);
+    let acc = accuracy.clamp(0.0, 1.0);
+    ((1.0 + RANK_BETA) * acc * cost_norm / (RANK_BETA * acc + cost_norm + RANK_EPS)).clamp(0.0, 1.0)
+}
+
+/// The three headline numbers over a set of samples.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    /// Samples scored.
+    pub num_samples: usize,
+    /// Fraction answered correctly.
+    pub accuracy: f64,
+    /// Mean cost, USD per sample.
+    pub avg_cost: f64,
+    /// Rank Score as a fraction.
+    pub rank_score: f64,
+}
+
+impl Metrics {
+    /// Metrics of routing each `(row, model)` pair (f64 sums over the f32 matrix, in the given order).
+    pub fn of(bench: &Benchmark, routed: impl IntoIterator<Item = (usize, usize)>) -> Metrics {
+        let (mut n, mut correct, mut cost) = (0usize, 0usize, 0.0f64);
+        for (i, j) in routed {
+            n += 1;
+            correct += bench.correct(i, j) as usize;
+            cost += bench.cost(i, j);
+        }
+        let (accuracy, avg_cost) = if n == 0 {
+            (0.0, 0.0)
+        } else {
+            (correct as f64 / n as f64, cost / n as f64)
+        };
+        Metrics {
+            num_samples: n,
+            accuracy,
+            avg_cost,
+            rank_score: rank_score(accuracy, avg_cost, bench.bounds),
+        }
+    }
+
+    /// Cost summed over the scored samples (the paper's "Avg. Cost" unit: dollars over the test split).
+    pub fn total_cost(&self) -> f64 {
+        self.avg_cost * self.num_samples as f64
+    }
+
+    /// Cost per 1,000 queries, USD.
+    pub fn cost_per_1k(&self) -> f64 {
+        self.avg_cost * 1000.0
+    }
+}
+
+/// Metrics of one dataset (or group) within an evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatasetMetrics {
+    /// Dataset (or task group) name.
+    pub dataset: String,
+    /// Its metrics, with the global bounds.
+    #[serde(flatten)]
+    pub metrics: Metrics,
+}
+
+/// A routing scored overall and per dataset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    /// Overall metrics.
+    #[serde(flatten)]
+    pub overall: Metrics,
+    /// Per-dataset metrics, datasets in ASCII order.
+    pub per_dataset: Vec<DatasetMetrics>,
+}
+
+/// A routing: the chosen model (column) for each scored row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Routing {
+    /// Rows scored, in row order.
+    pub rows: Vec<usize>,
+    /// Chosen column per entry of `rows`.
+    pub picks: Vec<usize>,
+}
+
+impl Routing {
+    /// (row, model) pairs.
+    pub fn pairs(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.rows.iter().copied().zip(self.picks.iter().copied())
+    }
+
+    /// The pairs whose row satisfies `keep`.
+    pub fn filtered<'a>(
+        &'a self,
+        keep: impl Fn(usize) -> bool + 'a,
+    ) -> impl Iterator<Item = (usize, usize)> + 'a {
+        self.pairs().filter(move |&(i, _)| keep(i))
+    }
+}
+
+/// Scores a routing overall and per dataset.
+pub fn evaluate(bench: &Benchmark, routing: &Routing) -> Evaluation {
+    Evaluation {
+        overall: Metrics::of(bench, routing.pairs()),
+        per_dataset: breakdown(bench, routing, |i| bench.samples.dataset_of(i)),
+    }
+}
+
+/// Per-group metrics (General, STEM, Charts & OCR), groups in ASCII order.
+pub fn per_group(bench: &Benchmark, routing: &Routing) -> Vec<DatasetMetrics> {
+    breakdown(bench, routing, |i| bench.samples.group_of(i))
+}
+
+fn breakdown<'a>(
+    bench: &'a Benchmark,
+    routing: &Routing,
+    key: impl Fn(usize) -> &'a str,
+) -> Vec<DatasetMetrics> {
+    let mut keys: Vec<&str> = routing.rows.iter().map(|&i| key(i)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.into_iter()
+        .map(|k| DatasetMetrics {
+            dataset: k.to_owned(),
+            metrics: Metrics::of(bench, routing.filtered(|i| key(i) == k)),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const B: CostBounds = CostBounds {
+        cmin: 1e-5,
+        cmax: 1e-3,
+    };
+
+    #[test]
+    fn rank_score_limits() {
+        assert_eq!(rank_score(0.9, 1e-3, B), 0.0);
+        assert_eq!(rank_score(0.9, 5e-3, B), 0.0);
+        let at_min = rank_score(1.0, 1e-6, B);
+        assert!((at_min - 1.0).abs() < 1e-9, "{at_min}");
+        assert_eq!(rank_score(0.0, 1e-5, B), 0.0);
+    }
+}
