@@ -7,14 +7,17 @@
 //! - [`bundle`]: the versioned binary file the browser loads.
 
 pub mod baselines;
+pub mod bootstrap;
 pub mod bundle;
 pub mod catalog;
+pub mod compress;
 pub mod error;
 pub mod metrics;
 pub mod model;
 pub mod numpy_random;
 pub mod pareto;
 pub mod predictions;
+pub mod routers;
 pub mod soft_labels;
 
 pub use error::{Error, Result};

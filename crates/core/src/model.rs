@@ -278,6 +278,8 @@ pub enum EmbeddingData {
     F32(Vec<f32>),
     /// IEEE half precision bits, row-major N x dim.
     F16(Vec<u16>),
+    /// A projection plus int8 codes ([`crate::compress`]).
+    Projected(crate::compress::Projected),
 }
 
 /// One named set of per-sample embeddings.
@@ -312,6 +314,7 @@ impl EmbeddingSet {
         match &self.data {
             EmbeddingData::F32(v) => v.clone(),
             EmbeddingData::F16(v) => v.iter().map(|&h| half::f16::from_bits(h).to_f32()).collect(),
+            EmbeddingData::Projected(p) => p.decode(self.dim),
         }
     }
 
@@ -320,6 +323,7 @@ impl EmbeddingSet {
         match &self.data {
             EmbeddingData::F32(v) => v.len(),
             EmbeddingData::F16(v) => v.len(),
+            EmbeddingData::Projected(p) => p.rows(self.dim).map_or(0, |rows| rows * self.dim),
         }
     }
 }

@@ -1,0 +1,67 @@
+"""Reference timings for the Routers section of BENCHMARKS.md, on the same machine and sizes as
+`cargo bench -p vlrb-core --features threads --bench routers`:
+
+- PyTorch (2 threads): one epoch of the paper MLP (2048-2048-1024-17), the light MLP (2048-256-17)
+  with Adam (lr 1e-3, weight decay 1e-4), batch 1024 shuffled; one full-batch Linear epoch
+  (Adam lr 0.01, L2 0.5 * sum theta^2);
+- scikit-learn brute-force cosine kNN (k=5, weights="distance"): kneighbors for 6,108 queries over
+  21,378 x 2048.
+
+Setup: python3 -m venv venv && venv/bin/pip install numpy scikit-learn torch
+Run:   venv/bin/python benches/compare.py [quick]
+"""
+import sys
+import time
+
+import numpy as np
+import torch
+from sklearn.neighbors import KNeighborsClassifier
+
+torch.set_num_threads(2)
+quick = "quick" in sys.argv
+N, D, NQ, K = (21378 // 8, 2048, 6108 // 8, 17) if quick else (21378, 2048, 6108, 17)
+rng = np.random.default_rng(1)
+X = torch.from_numpy(rng.uniform(-1, 1, (N, D)).astype(np.float32))
+Y = torch.arange(N) % K
+
+
+def epoch(model, opt, batch, l2=0.0):
+    perm = torch.randperm(N) if batch < N else torch.arange(N)
+    start = time.perf_counter()
+    for s in range(0, N, batch):
+        idx = perm[s:s + batch]
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(X[idx]), Y[idx])
+        if l2:
+            loss = loss + l2 * sum((p * p).sum() for p in model.parameters())
+        loss.backward()
+        opt.step()
+    return time.perf_counter() - start
+
+
+def mlp(hidden):
+    layers, width = [], D
+    for h in hidden:
+        layers += [torch.nn.Linear(width, h), torch.nn.ReLU()]
+        width = h
+    layers.append(torch.nn.Linear(width, K))
+    return torch.nn.Sequential(*layers)
+
+
+torch.manual_seed(42)
+warm = mlp([64])
+epoch(warm, torch.optim.Adam(warm.parameters(), lr=1e-3), 1024)
+lin = torch.nn.Linear(D, K)
+print(f"torch linear full-batch epoch {N}x{D}: {epoch(lin, torch.optim.Adam(lin.parameters(), lr=0.01), N, l2=0.5):.3f} s")
+light = mlp([256])
+print(f"torch light MLP epoch: {epoch(light, torch.optim.Adam(light.parameters(), lr=1e-3, weight_decay=1e-4), 1024):.3f} s")
+paper = mlp([2048, 1024])
+print(f"torch paper MLP epoch: {epoch(paper, torch.optim.Adam(paper.parameters(), lr=1e-3, weight_decay=1e-4), 1024):.3f} s")
+
+refs = X.numpy()
+queries = rng.uniform(-1, 1, (NQ, D)).astype(np.float32)
+knn = KNeighborsClassifier(n_neighbors=5, metric="cosine", algorithm="brute", weights="distance", n_jobs=2)
+start = time.perf_counter()
+knn.fit(refs, Y.numpy())
+knn.kneighbors(queries)
+print(f"sklearn brute cosine kNN k=5, {NQ} queries over {N}x{D}: {time.perf_counter() - start:.3f} s")

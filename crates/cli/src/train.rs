@@ -1,0 +1,169 @@
+//! `vlrb train`: trains a router on a bundle's features natively (the sandbox's CLI twin) and
+//! prints its test metrics; `--out` writes the test predictions in the upload format.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Args;
+use serde_json::json;
+use vlrb_core::metrics::evaluate;
+use vlrb_core::predictions::to_csv;
+use vlrb_core::routers::compute::{Compute, Cpu};
+use vlrb_core::routers::features::Fusion;
+use vlrb_core::routers::{self, Control, Data, RouterKind, TrainConfig};
+
+/// Arguments of `vlrb train`.
+#[derive(Args)]
+pub struct TrainArgs {
+    /// Bundle file.
+    bundle: PathBuf,
+    /// Router: linear, mlp, knn, prknn, ovr or prototype.
+    #[arg(long, value_parser = parse_router)]
+    router: RouterKind,
+    /// Fixed lambda (a number or `inf`); without it the grid {0,10,100,1000,10000,inf} is swept
+    /// and lambda chosen on dev.
+    #[arg(long, value_parser = parse_lambda)]
+    lambda: Option<f64>,
+    /// Soft-label cost scale (default: 1 for linear, 100 for mlp).
+    #[arg(long)]
+    cost_scale: Option<f64>,
+    /// Features: text, image or concat (Normalize-Concat).
+    #[arg(long, default_value = "concat", value_parser = parse_fusion)]
+    features: Fusion,
+    /// MLP hidden sizes, comma-separated (default: the light 256; the paper's is 2048,1024).
+    #[arg(long, value_delimiter = ',')]
+    hidden: Option<Vec<usize>>,
+    /// Seed of initialisation and shuffling.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Cap on epochs (protocol defaults otherwise).
+    #[arg(long)]
+    epochs: Option<usize>,
+    /// Compute backend: cpu (default) or gpu (wgpu).
+    #[arg(long, default_value = "cpu", value_parser = ["cpu", "gpu"])]
+    backend: String,
+    /// Write the test predictions (CSV, upload format) here.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Print JSON only on stdout.
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_router(text: &str) -> Result<RouterKind, String> {
+    RouterKind::parse(text).ok_or_else(|| {
+        format!("unknown router {text:?}; expected linear, mlp, knn, prknn, ovr or prototype")
+    })
+}
+
+fn parse_lambda(text: &str) -> Result<f64, String> {
+    match text {
+        "inf" | "Inf" | "infinity" => Ok(f64::INFINITY),
+        _ => match text.parse::<f64>() {
+            Ok(v) if v >= 0.0 => Ok(v),
+            _ => Err(format!(
+                "lambda {text:?} is not a non-negative number or inf"
+            )),
+        },
+    }
+}
+
+fn parse_fusion(text: &str) -> Result<Fusion, String> {
+    Fusion::parse(text)
+        .ok_or_else(|| format!("unknown features {text:?}; expected text, image or concat"))
+}
+
+/// Runs `vlrb train`.
+pub fn run(args: TrainArgs) -> Result<(), String> {
+    let (bench, _) = crate::load(&args.bundle)?;
+    let data = Data::prepare(&bench, args.features).map_err(|e| e.to_string())?;
+    let mut config = TrainConfig::new(args.router);
+    config.lambda = args.lambda;
+    config.cost_scale = args.cost_scale;
+    config.seed = args.seed;
+    config.max_epochs = args.epochs;
+    if let Some(hidden) = args.hidden {
+        config.hidden = hidden;
+    }
+    match args.backend.as_str() {
+        "gpu" => {
+            let mut gpu = vlrb_gpu::Gpu::new_blocking().map_err(|e| format!("gpu backend: {e}"))?;
+            train_with(&data, &config, &mut gpu, &args.out, args.json)
+        }
+        _ => train_with(&data, &config, &mut Cpu::new(), &args.out, args.json),
+    }
+}
+
+fn train_with<C: Compute>(
+    data: &Data,
+    config: &TrainConfig,
+    compute: &mut C,
+    out: &Option<PathBuf>,
+    json: bool,
+) -> Result<(), String> {
+    let bench = data.bench;
+    let started = Instant::now();
+    let outcome = routers::train(data, config, compute, &mut |p| {
+        if p.epoch == 1 || p.epoch % 10 == 0 {
+            eprintln!(
+                "lambda {:>7} epoch {:>3} loss {:.5} dev rank score {:.2}",
+                p.lambda,
+                p.epoch,
+                p.loss,
+                100.0 * p.dev_rank_score
+            );
+        }
+        Control::Continue
+    })
+    .map_err(|e| e.to_string())?;
+    let train_seconds = started.elapsed().as_secs_f64();
+    let clock_start = Instant::now();
+    let throughput = routers::throughput(&outcome.model, compute, data, &mut || {
+        clock_start.elapsed().as_secs_f64()
+    });
+    if let Some(path) = out {
+        std::fs::write(path, to_csv(bench, &outcome.test))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    let evaluation = evaluate(bench, &outcome.test);
+    let lambda = match outcome.lambda {
+        Some(l) if l.is_infinite() => json!("inf"),
+        Some(l) => json!(l),
+        None => json!(null),
+    };
+    if json {
+        let mut doc = crate::evaluation_json(&evaluation, 0, None);
+        doc["router"] = json!(outcome.router.as_str());
+        doc["lambda"] = lambda;
+        doc["cost_scale"] = json!(outcome.cost_scale);
+        doc["features"] = json!(data.fusion.as_str());
+        doc["backend"] = json!(outcome.backend);
+        doc["seed"] = json!(config.seed);
+        doc["epochs"] = json!(outcome.epochs);
+        doc["dev_rank_score"] = json!(outcome.dev.rank_score);
+        doc["train_seconds"] = json!(train_seconds);
+        doc["throughput"] = json!(throughput);
+        doc["sweep"] =
+            json!(outcome
+            .sweep
+            .iter()
+            .map(|p| json!({
+                "lambda": if p.lambda.is_infinite() { json!("inf") } else { json!(p.lambda) },
+                "dev_rank_score": p.dev.rank_score,
+                "test": p.test,
+            }))
+            .collect::<Vec<_>>());
+        println!("{doc}");
+    } else {
+        let label = format!("{} (lambda {})", outcome.router.as_str(), lambda);
+        crate::print_table(bench, &[(label, evaluation)]);
+        eprintln!(
+            "backend {}; trained in {train_seconds:.2} s; dev rank score {:.2}; throughput {:.1} K tokens/s (batch {})",
+            outcome.backend,
+            100.0 * outcome.dev.rank_score,
+            throughput.k_tokens_per_s,
+            throughput.batch_size
+        );
+    }
+    Ok(())
+}

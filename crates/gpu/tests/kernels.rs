@@ -1,0 +1,242 @@
+//! Each WGSL kernel against the CPU reference on small shapes, on whatever adapter wgpu finds
+//! (here: Mesa's llvmpipe software Vulkan). A missing adapter fails the tests.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::sync::{Mutex, OnceLock};
+
+use vlrb_core::routers::compute::{AdamStep, Compute, Cpu, Gemm};
+use vlrb_core::routers::rng::SplitMix64;
+use vlrb_gpu::Gpu;
+
+/// One GPU for all tests (opening llvmpipe and compiling the kernels is the slow part).
+fn gpu() -> std::sync::MutexGuard<'static, Gpu> {
+    static GPU: OnceLock<Mutex<Gpu>> = OnceLock::new();
+    GPU.get_or_init(|| {
+        Mutex::new(Gpu::new_blocking().expect("a wgpu adapter (install mesa-vulkan-drivers)"))
+    })
+    .lock()
+    .unwrap_or_else(|e| e.into_inner())
+}
+
+fn random(n: usize, seed: u64) -> Vec<f32> {
+    let mut r = SplitMix64::new(seed);
+    (0..n).map(|_| 2.0 * r.unit_f32() - 1.0).collect()
+}
+
+fn upload(gpu: &mut Gpu, data: &[f32]) -> vlrb_gpu::Buf {
+    let mut b = gpu.alloc(data.len());
+    gpu.write(&mut b, data);
+    b
+}
+
+fn download(gpu: &mut Gpu, b: &vlrb_gpu::Buf, len: usize) -> Vec<f32> {
+    let mut out = vec![0.0; len];
+    gpu.read(b, &mut out);
+    out
+}
+
+fn assert_close(got: &[f32], want: &[f32], tol: f32, what: &str) {
+    assert_eq!(got.len(), want.len(), "{what}: lengths");
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        assert!(
+            (g - w).abs() <= tol * (1.0 + w.abs()),
+            "{what}[{i}]: gpu {g} vs cpu {w}"
+        );
+    }
+}
+
+#[test]
+fn adapter_is_present_and_named() {
+    let gpu = gpu();
+    assert!(gpu.backend().starts_with("gpu: "), "{}", gpu.backend());
+    assert!(gpu.max_buffer_len() <= (128 << 20) / 4);
+}
+
+#[test]
+fn gemm_matches_cpu_with_transposes_and_accumulation() {
+    let mut gpu = gpu();
+    let mut cpu = Cpu::new();
+    for &(m, n, k) in &[(1, 1, 1), (17, 5, 33), (40, 23, 70)] {
+        for (ta, tb, acc) in [
+            (false, false, false),
+            (true, false, true),
+            (false, true, false),
+            (true, true, true),
+        ] {
+            let g = Gemm {
+                m,
+                n,
+                k,
+                trans_a: ta,
+                trans_b: tb,
+                accumulate: acc,
+            };
+            let (a, b, c0) = (random(m * k, 1), random(k * n, 2), random(m * n, 3));
+            let mut want = c0.clone();
+            cpu.gemm(g, &a, &b, &mut want);
+            let (ga, gb) = (upload(&mut gpu, &a), upload(&mut gpu, &b));
+            let mut gc = upload(&mut gpu, &c0);
+            gpu.gemm(g, &ga, &gb, &mut gc);
+            let got = download(&mut gpu, &gc, m * n);
+            assert_close(
+                &got,
+                &want,
+                1e-4,
+                &format!("gemm {m}x{n}x{k} {ta} {tb} {acc}"),
+            );
+        }
+    }
+}
+
+#[test]
+fn elementwise_kernels_match_cpu() {
+    let mut gpu = gpu();
+    let mut cpu = Cpu::new();
+    let (rows, cols) = (9, 13);
+    let x = random(rows * cols, 4);
+    let bias = random(cols, 5);
+    for relu in [false, true] {
+        let mut want = x.clone();
+        cpu.bias_act(&mut want, &bias, rows, cols, relu);
+        let mut gx = upload(&mut gpu, &x);
+        let gb = upload(&mut gpu, &bias);
+        gpu.bias_act(&mut gx, &gb, rows, cols, relu);
+        assert_close(
+            &download(&mut gpu, &gx, rows * cols),
+            &want,
+            1e-6,
+            "bias_act",
+        );
+    }
+    let grad = random(rows * cols, 6);
+    let mut want = grad.clone();
+    cpu.relu_backward(&mut want, &x, rows * cols);
+    let mut gg = upload(&mut gpu, &grad);
+    let gx = upload(&mut gpu, &x);
+    gpu.relu_backward(&mut gg, &gx, rows * cols);
+    assert_close(
+        &download(&mut gpu, &gg, rows * cols),
+        &want,
+        0.0,
+        "relu_backward",
+    );
+    for accumulate in [false, true] {
+        let mut want = bias.clone();
+        cpu.col_sums(&x, rows, cols, &mut want, accumulate);
+        let mut go = upload(&mut gpu, &bias);
+        gpu.col_sums(&gx, rows, cols, &mut go, accumulate);
+        assert_close(&download(&mut gpu, &go, cols), &want, 1e-5, "col_sums");
+    }
+}
+
+#[test]
+fn loss_gradients_match_cpu() {
+    let mut gpu = gpu();
+    let mut cpu = Cpu::new();
+    let (rows, cols) = (11, 7);
+    let logits: Vec<f32> = random(rows * cols, 7).iter().map(|v| 4.0 * v).collect();
+    // Soft targets: a normalised random row each.
+    let mut targets: Vec<f32> = random(rows * cols, 8).iter().map(|v| v.abs()).collect();
+    for row in targets.chunks_mut(cols) {
+        let s: f32 = row.iter().sum();
+        row.iter_mut().for_each(|v| *v /= s);
+    }
+    let loss0 = random(rows, 9);
+    let (mut grad, mut loss) = (vec![0.0; rows * cols], loss0.clone());
+    cpu.softmax_xent(&logits, &targets, rows, cols, 0.125, &mut grad, &mut loss);
+    let (gl, gt) = (upload(&mut gpu, &logits), upload(&mut gpu, &targets));
+    let mut gg = gpu.alloc(rows * cols);
+    let mut gloss = upload(&mut gpu, &loss0);
+    gpu.softmax_xent(&gl, &gt, rows, cols, 0.125, &mut gg, &mut gloss);
+    assert_close(
+        &download(&mut gpu, &gg, rows * cols),
+        &grad,
+        1e-5,
+        "softmax grad",
+    );
+    assert_close(
+        &download(&mut gpu, &gloss, rows),
+        &loss,
+        1e-5,
+        "softmax loss",
+    );
+
+    let binary: Vec<f32> = random(rows * cols, 10)
+        .iter()
+        .map(|v| (*v > 0.0) as u8 as f32)
+        .collect();
+    let weights: Vec<f32> = random(rows * cols, 11)
+        .iter()
+        .map(|v| 1.0 + v.abs())
+        .collect();
+    let (mut grad, mut loss) = (vec![0.0; rows * cols], loss0.clone());
+    cpu.sigmoid_xent(
+        &logits, &binary, &weights, rows, cols, 0.25, &mut grad, &mut loss,
+    );
+    let (gy, gw) = (upload(&mut gpu, &binary), upload(&mut gpu, &weights));
+    let mut gloss = upload(&mut gpu, &loss0);
+    gpu.sigmoid_xent(&gl, &gy, &gw, rows, cols, 0.25, &mut gg, &mut gloss);
+    assert_close(
+        &download(&mut gpu, &gg, rows * cols),
+        &grad,
+        1e-5,
+        "sigmoid grad",
+    );
+    assert_close(
+        &download(&mut gpu, &gloss, rows),
+        &loss,
+        1e-5,
+        "sigmoid loss",
+    );
+}
+
+#[test]
+fn adam_matches_cpu_over_steps() {
+    let mut gpu = gpu();
+    let mut cpu = Cpu::new();
+    let n = 300;
+    let (mut p, mut m, mut v) = (random(n, 12), vec![0.0; n], vec![0.0; n]);
+    let (mut gp, mut gm, mut gv) = (upload(&mut gpu, &p), gpu.alloc(n), gpu.alloc(n));
+    let (mut b1, mut b2) = (1.0f32, 1.0f32);
+    for t in 0..3 {
+        b1 *= 0.9;
+        b2 *= 0.999;
+        let s = AdamStep {
+            lr: 0.01,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weight_decay: 1e-4,
+            bias1: 1.0 - b1,
+            bias2: 1.0 - b2,
+        };
+        let g = random(n, 20 + t);
+        cpu.adam(&mut p, &g, &mut m, &mut v, n, s);
+        let gg = upload(&mut gpu, &g);
+        gpu.adam(&mut gp, &gg, &mut gm, &mut gv, n, s);
+    }
+    assert_close(&download(&mut gpu, &gp, n), &p, 1e-5, "adam param");
+    assert_close(&download(&mut gpu, &gv, n), &v, 1e-5, "adam v");
+}
+
+#[test]
+fn cosine_topk_matches_cpu() {
+    let mut gpu = gpu();
+    let mut cpu = Cpu::new();
+    let (nq, nr, dim, k) = (13, 90, 8, 5);
+    let unit = |mut x: Vec<f32>| {
+        for row in x.chunks_mut(dim) {
+            let n = row.iter().map(|v| v * v).sum::<f32>().sqrt();
+            row.iter_mut().for_each(|v| *v /= n);
+        }
+        x
+    };
+    let (q, r) = (unit(random(nq * dim, 30)), unit(random(nr * dim, 31)));
+    let (mut wi, mut wd) = (vec![0u32; nq * k], vec![0.0f32; nq * k]);
+    cpu.cosine_topk(&q, &r, nq, nr, dim, k, &mut wi, &mut wd);
+    let (gq, gr) = (upload(&mut gpu, &q), upload(&mut gpu, &r));
+    let (mut gi, mut gd) = (vec![0u32; nq * k], vec![0.0f32; nq * k]);
+    gpu.cosine_topk(&gq, &gr, nq, nr, dim, k, &mut gi, &mut gd);
+    assert_eq!(gi, wi, "neighbour indices");
+    assert_close(&gd, &wd, 1e-5, "distances");
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine (scripts/setup.sh) and runs every test: formatting and lints, the native
+# workspace tests (fixtures, properties, formats, bundles, routers, GPU kernels on a software adapter),
+# the core's fixture tests in headless Chromium (wasm-bindgen-test), and the web app's tests
+# (build, wasm-bindgen-test, end-to-end in Chromium). Ends with one line `N passed, N failed`.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export CHROMEDRIVER=/usr/bin/chromedriver
+
+log=$(mktemp -d)
+passed=0; failed=0; failed_steps=()
+
+# Runs one step, tees its output, and adds its test counts (or 1 for a step without counts).
+run() {
+  local name=$1; shift
+  printf '\n== test: %s\n' "$name"
+  local out="$log/$(echo "$name" | tr -c 'a-zA-Z0-9' _).log"
+  "$@" 2>&1 | tee "$out"
+  local status=${PIPESTATUS[0]}
+  local p f
+  p=$(grep -hoE '([0-9]+) passed' "$out" | awk '{s+=$1} END {print s+0}')
+  f=$(grep -hoE '([0-9]+) failed' "$out" | awk '{s+=$1} END {print s+0}')
+  if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+    [ "$status" -eq 0 ] && p=1 || f=1
+  elif [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+    f=1
+  fi
+  passed=$((passed + p)); failed=$((failed + f))
+  [ "$status" -eq 0 ] || failed_steps+=("$name")
+}
+
+run "cargo fmt" cargo fmt --all -- --check
+run "cargo clippy" cargo clippy --all-targets -- -D warnings
+run "native tests" cargo test
+run "core fixture tests in headless Chromium" cargo test -p vlrb-core --target wasm32-unknown-unknown --test fixture
+if [ -f scripts/web-test.sh ]; then
+  run "web app" bash scripts/web-test.sh
+fi
+
+echo
+[ ${#failed_steps[@]} -eq 0 ] || echo "failed steps: ${failed_steps[*]}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ ${#failed_steps[@]} -eq 0 ]

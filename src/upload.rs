@@ -1,0 +1,203 @@
+//! Uploaded predictions: naming, scoring with the core's parser and resolver, the per-benchmark
+//! persistence format kept in localStorage, and the downloadable template. No DOM here.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use vlrb_core::baselines::Baseline;
+use vlrb_core::metrics::Routing;
+use vlrb_core::model::{Benchmark, Split};
+use vlrb_core::predictions::{parse_predictions, resolve, to_csv};
+
+use crate::board::{Entry, Kind};
+
+/// The row name of an uploaded file: its name without the last extension.
+pub fn entry_name(file_name: &str) -> String {
+    let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
+    match base.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem.to_owned(),
+        _ => base.to_owned(),
+    }
+}
+
+/// An accepted file: its routing and how many train/dev rows it carried.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Accepted {
+    /// Routing of the whole test split.
+    pub routing: Routing,
+    /// Rows for train/dev samples, ignored by the protocol.
+    pub ignored_rows: usize,
+}
+
+/// Parses and resolves a predictions file. The error is the core's message (which names the culprit
+/// exactly as written and its line), prefixed with the file name when the message lacks it.
+pub fn score_file(bench: &Benchmark, bytes: &[u8], file_name: &str) -> Result<Accepted, String> {
+    let prefix = |e: vlrb_core::Error| {
+        let text = e.to_string();
+        if text.starts_with(file_name) {
+            text
+        } else {
+            format!("{file_name}: {text}")
+        }
+    };
+    let rows = parse_predictions(bytes, file_name).map_err(prefix)?;
+    let resolved = resolve(bench, &rows).map_err(prefix)?;
+    Ok(Accepted {
+        routing: resolved.routing,
+        ignored_rows: resolved.ignored_rows,
+    })
+}
+
+/// One upload as stored in the browser: its name and the chosen model column per test row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredUpload {
+    /// Row name (renamable).
+    pub name: String,
+    /// Model column per test row, in row order.
+    pub picks: Vec<u16>,
+}
+
+/// Everything stored for one benchmark, tied to the bundle it was scored against.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Stored {
+    /// SHA-256 of the bundle the picks refer to.
+    pub bundle_sha256: String,
+    /// Uploads in the order they were added.
+    pub uploads: Vec<StoredUpload>,
+}
+
+/// The localStorage key of a benchmark's uploads.
+pub fn storage_key(bench_name: &str) -> String {
+    format!("vlrb.uploads.{bench_name}")
+}
+
+/// Serializes the uploads of the board.
+pub fn store(bundle_sha256: &str, uploads: &[Entry]) -> String {
+    let stored = Stored {
+        bundle_sha256: bundle_sha256.to_owned(),
+        uploads: uploads
+            .iter()
+            .map(|e| StoredUpload {
+                name: e.name.clone(),
+                picks: e.routing.picks.iter().map(|&j| j as u16).collect(),
+            })
+            .collect(),
+    };
+    serde_json::to_string(&stored).unwrap_or_default()
+}
+
+/// Restores uploads stored for this very bundle. Anything stored for another bundle, malformed, or
+/// not fitting the benchmark (wrong length, unknown column) is dropped: `Err` says why.
+pub fn restore(bench: &Benchmark, bundle_sha256: &str, text: &str) -> Result<Vec<Entry>, String> {
+    let stored: Stored =
+        serde_json::from_str(text).map_err(|e| format!("stored uploads are unreadable: {e}"))?;
+    if stored.bundle_sha256 != bundle_sha256 {
+        return Err(format!(
+            "{} stored upload(s) were scored against another version of this benchmark and were dropped",
+            stored.uploads.len()
+        ));
+    }
+    let rows = bench.samples.rows_in(Split::Test);
+    stored
+        .uploads
+        .into_iter()
+        .map(|u| {
+            let fits = u.picks.len() == rows.len()
+                && u.picks.iter().all(|&j| (j as usize) < bench.num_models());
+            if !fits {
+                return Err(format!(
+                    "stored upload {} does not fit this benchmark",
+                    u.name
+                ));
+            }
+            Ok(Entry {
+                name: u.name,
+                kind: Kind::Upload,
+                routing: Arc::new(Routing {
+                    rows: rows.clone(),
+                    picks: u.picks.into_iter().map(usize::from).collect(),
+                }),
+                meta: None,
+            })
+        })
+        .collect()
+}
+
+/// A valid predictions file for the benchmark (every test sample, routed to the cheapest model on
+/// average), to be edited: the template offered for download.
+pub fn template_csv(bench: &Benchmark) -> String {
+    to_csv(bench, &Baseline::CheapestGlobal.route(bench))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use crate::testing::toy_bench;
+
+    const GOOD: &str = "sample_id,model\nMathVista_MINI/0,cheap\nMathVista_MINI/1,Dear-XL\nMathVista_MINI/2,mid\n\
+        MathVista_MINI/3,cheap\nMathVista_MINI/4,cheap\nOCRBench/5,cheap\nOCRBench/6,cheap\nOCRBench/7,cheap\n\
+        OCRBench/8,cheap\n";
+
+    #[test]
+    fn accepted_files_score_and_persist() {
+        let bench = toy_bench();
+        let accepted = score_file(&bench, GOOD.as_bytes(), "mine.csv").unwrap();
+        assert_eq!(accepted.ignored_rows, 1);
+        assert_eq!(accepted.routing.picks, [0, 1, 2, 0, 0, 0, 0, 0]);
+        let entry = Entry {
+            name: "mine".into(),
+            kind: Kind::Upload,
+            routing: Arc::new(accepted.routing),
+            meta: None,
+        };
+        let text = store("sha", std::slice::from_ref(&entry));
+        assert_eq!(restore(&bench, "sha", &text).unwrap(), vec![entry]);
+        assert!(
+            restore(&bench, "other", &text)
+                .unwrap_err()
+                .contains("another version")
+        );
+        assert!(restore(&bench, "sha", "{").is_err());
+        let tampered = text.replace("[0,1,2", "[9,1,2");
+        assert!(
+            restore(&bench, "sha", &tampered)
+                .unwrap_err()
+                .contains("does not fit")
+        );
+    }
+
+    #[test]
+    fn rejections_name_the_culprit_and_file() {
+        let bench = toy_bench();
+        let unknown = GOOD.replace("Dear-XL", "GPT-5-ultra");
+        let err = score_file(&bench, unknown.as_bytes(), "bad.csv").unwrap_err();
+        assert!(
+            err.starts_with("bad.csv: ") && err.contains("GPT-5-ultra") && err.contains("line 3"),
+            "{err}"
+        );
+        let missing = GOOD.replace("OCRBench/7,cheap\n", "");
+        let err = score_file(&bench, missing.as_bytes(), "m.csv").unwrap_err();
+        assert!(err.contains("OCRBench/7"), "{err}");
+        let err = score_file(&bench, b"", "empty.csv").unwrap_err();
+        assert!(err.starts_with("empty.csv is empty"), "{err}");
+    }
+
+    #[test]
+    fn the_template_is_a_valid_file() {
+        let bench = toy_bench();
+        let template = template_csv(&bench);
+        let accepted = score_file(&bench, template.as_bytes(), "t.csv").unwrap();
+        assert_eq!(accepted.routing.rows.len(), 8);
+    }
+
+    #[test]
+    fn names_drop_the_extension() {
+        assert_eq!(entry_name("mixed_ids.csv"), "mixed_ids");
+        assert_eq!(entry_name("my.router.v2.jsonl"), "my.router.v2");
+        assert_eq!(entry_name("noext"), "noext");
+        assert_eq!(entry_name(".csv"), ".csv");
+        assert_eq!(entry_name("dir/x.tsv"), "x");
+    }
+}

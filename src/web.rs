@@ -1,0 +1,242 @@
+//! Browser glue: same-origin fetches with progress, yielding to the event loop, localStorage,
+//! downloads, timing. Everything is relative to the page's own origin.
+
+use js_sys::{Reflect, Uint8Array};
+use serde::Deserialize;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Response, Url};
+
+/// One benchmark of `bundles/index.json`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct BenchInfo {
+    /// The bundle's `name` (as `vlrb info` reports it; the `?bench=` value).
+    pub name: String,
+    /// Bundle file name within `bundles/`.
+    pub file: String,
+    /// Human title.
+    pub title: String,
+    /// Generated data, not any paper's numbers.
+    pub synthetic: bool,
+    /// Licence of the data.
+    pub licence: String,
+}
+
+/// One verified submission of `submissions/index.json` (written at build time).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct SubmissionInfo {
+    /// Benchmark name it was made for.
+    pub bench: String,
+    /// Predictions file, relative to the site root.
+    pub file: String,
+    /// Its metadata.
+    pub meta: crate::board::SubmissionMeta,
+    /// `verified` (default) or `reference` (a router trained natively by the project).
+    #[serde(default = "verified")]
+    pub kind: crate::board::Kind,
+}
+
+fn verified() -> crate::board::Kind {
+    crate::board::Kind::Verified
+}
+
+fn js_error(context: &str, e: JsValue) -> String {
+    let detail = e
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| format!("{e:?}"));
+    format!("{context}: {detail}")
+}
+
+fn window() -> Result<web_sys::Window, String> {
+    web_sys::window().ok_or_else(|| "no window".to_owned())
+}
+
+async fn response(url: &str) -> Result<Response, String> {
+    let promise = window()?.fetch_with_str(url);
+    let value = JsFuture::from(promise)
+        .await
+        .map_err(|e| js_error(&format!("cannot fetch {url}"), e))?;
+    let resp: Response = value
+        .dyn_into()
+        .map_err(|e| js_error(&format!("cannot fetch {url}"), e))?;
+    if !resp.ok() {
+        return Err(format!(
+            "cannot fetch {url}: HTTP {} {}",
+            resp.status(),
+            resp.status_text()
+        ));
+    }
+    Ok(resp)
+}
+
+/// Fetches a same-origin URL's bytes, reporting (received, total if known) after every chunk.
+pub async fn fetch_bytes(
+    url: &str,
+    progress: impl Fn(u64, Option<u64>),
+) -> Result<Vec<u8>, String> {
+    let resp = response(url).await?;
+    let total = resp
+        .headers()
+        .get("content-length")
+        .ok()
+        .flatten()
+        .and_then(|s| s.parse::<u64>().ok());
+    let fail = |e: JsValue| js_error(&format!("while downloading {url}"), e);
+    let Some(body) = resp.body() else {
+        return Ok(Vec::new());
+    };
+    let reader: web_sys::ReadableStreamDefaultReader = body
+        .get_reader()
+        .dyn_into()
+        .map_err(|e: js_sys::Object| fail(e.into()))?;
+    let mut out = Vec::with_capacity(total.unwrap_or(0).min(1 << 30) as usize);
+    progress(0, total);
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.map_err(fail)?;
+        if Reflect::get(&chunk, &"done".into())
+            .map_err(fail)?
+            .as_bool()
+            != Some(false)
+        {
+            break;
+        }
+        let bytes = Uint8Array::new(&Reflect::get(&chunk, &"value".into()).map_err(fail)?);
+        let start = out.len();
+        out.resize(start + bytes.length() as usize, 0);
+        bytes.copy_to(&mut out[start..]);
+        progress(out.len() as u64, total);
+    }
+    Ok(out)
+}
+
+/// Fetches a same-origin URL as text; `Ok(None)` when it does not exist (HTTP 404).
+pub async fn fetch_text_optional(url: &str) -> Result<Option<String>, String> {
+    text_optional(start_fetch(url)?, url).await
+}
+
+/// Starts fetching a same-origin URL now (the request runs while other work is awaited); finish
+/// with [`text_optional`].
+pub fn start_fetch(url: &str) -> Result<js_sys::Promise, String> {
+    Ok(window()?.fetch_with_str(url))
+}
+
+/// The text of a fetch begun with [`start_fetch`]; `Ok(None)` when the URL does not exist (404).
+pub async fn text_optional(fetch: js_sys::Promise, url: &str) -> Result<Option<String>, String> {
+    let value = JsFuture::from(fetch)
+        .await
+        .map_err(|e| js_error(&format!("cannot fetch {url}"), e))?;
+    let resp: Response = value.dyn_into().map_err(|e| js_error(url, e))?;
+    if resp.status() == 404 {
+        return Ok(None);
+    }
+    if !resp.ok() {
+        return Err(format!(
+            "cannot fetch {url}: HTTP {} {}",
+            resp.status(),
+            resp.status_text()
+        ));
+    }
+    let text = JsFuture::from(resp.text().map_err(|e| js_error(url, e))?)
+        .await
+        .map_err(|e| js_error(url, e))?;
+    Ok(text.as_string())
+}
+
+/// Reads a user-chosen file's bytes without blocking the page.
+pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let buffer = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|e| js_error(&format!("cannot read {}", file.name()), e))?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// Lets the browser paint and handle input before continuing (a macrotask boundary).
+pub async fn yield_now() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Ok(w) = window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// Milliseconds since navigation start.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Reads a localStorage item.
+pub fn storage_get(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Writes (or, for `None`, removes) a localStorage item; the error says why it failed (quota).
+pub fn storage_set(key: &str, value: Option<&str>) -> Result<(), String> {
+    let s = storage().ok_or("localStorage is unavailable")?;
+    match value {
+        Some(v) => s.set_item(key, v),
+        None => s.remove_item(key),
+    }
+    .map_err(|e| js_error("cannot save uploads in this browser", e))
+}
+
+/// Offers `text` as a file download named `file_name`.
+pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|e| js_error("cannot build the download", e))?;
+    let url = Url::create_object_url_with_blob(&blob).map_err(|e| js_error("download", e))?;
+    let document = window()?.document().ok_or("no document")?;
+    let a: HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|e| js_error("download", e))?
+        .dyn_into()
+        .map_err(|e: web_sys::Element| js_error("download", e.into()))?;
+    a.set_href(&url);
+    a.set_download(file_name);
+    a.click();
+    Url::revoke_object_url(&url).map_err(|e| js_error("download", e))
+}
+
+/// The page's query string (with `?`), or empty.
+pub fn location_search() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
+/// Replaces the URL's query string without reloading or adding a history entry.
+pub fn replace_query(query: &str) {
+    let Some(w) = web_sys::window() else { return };
+    let path = w.location().pathname().unwrap_or_default();
+    if let Ok(history) = w.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{query}")));
+    }
+}
+
+/// Sets an attribute on the `<html>` element (the theme).
+pub fn set_root_attribute(name: &str, value: &str) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute(name, value);
+    }
+}
+
+/// Whether the visitor's system prefers a dark theme.
+pub fn prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}

@@ -1,0 +1,420 @@
+// End-to-end tests of the web leaderboard in headless Chromium (playwright-core driving Debian's
+// /usr/bin/chromium), against the built dist/ served by this script on 127.0.0.1, port 0.
+//
+//   node tests/e2e/run.mjs            (after `trunk build --release` and `cargo build --release --bin vlrb`)
+//
+// The site's benchmarks (bundles/index.json) are each loaded and checked; uploads are checked on the
+// fixture tests/fixtures-official-tiny, packed as `official-tiny` and added to a served copy of
+// dist/ when the site does not ship it.
+// Environment: VLRB_BIN (default target/release/vlrb), DIST (default dist), CHROMIUM (default
+// /usr/bin/chromium). Numbers are compared with the native CLI (`vlrb baselines|eval --json`) for
+// the same bundle, exactly. Prints `N passed, N failed` last and exits non-zero on any failure.
+
+import { createServer } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { extname, join, normalize, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const ROOT = resolve(new URL('../..', import.meta.url).pathname);
+const DIST = resolve(ROOT, process.env.DIST ?? 'dist');
+const VLRB = resolve(ROOT, process.env.VLRB_BIN ?? 'target/release/vlrb');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const FIXTURE = join(ROOT, 'tests/fixtures-official-tiny');
+const FIXTURE_NAME = 'official-tiny';
+const SHOTS = join(ROOT, 'tests/e2e/screenshots');
+const OUT = join(ROOT, 'tests/e2e/out');
+const READY = 'main[data-state="ready"]';
+const METRICS = ['accuracy', 'avg_cost', 'rank_score'];
+
+let passed = 0;
+let failed = 0;
+const measurements = [];
+const consoleErrors = [];
+
+function log(...args) { console.log(...args); }
+
+async function test(name, body) {
+    const t0 = Date.now();
+    try {
+        await body();
+        passed++;
+        log(`ok   ${name} (${Date.now() - t0} ms)`);
+    } catch (e) {
+        failed++;
+        log(`FAIL ${name}: ${e && e.stack ? e.stack : e}`);
+    }
+}
+
+function assert(cond, message) { if (!cond) throw new Error(message); }
+
+function vlrb(...args) {
+    return JSON.parse(execFileSync(VLRB, [...args, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+// ---- static server ----------------------------------------------------------------------------
+const MIME = {
+    '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
+    '.css': 'text/css', '.json': 'application/json', '.csv': 'text/csv', '.tsv': 'text/tab-separated-values',
+    '.jsonl': 'application/jsonl', '.vlrb': 'application/octet-stream', '.png': 'image/png', '.svg': 'image/svg+xml',
+};
+
+function serve(dir) {
+    const server = createServer((req, res) => {
+        const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+        let file = normalize(join(dir, path));
+        if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
+        if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+        if (!existsSync(file)) { res.writeHead(404).end('not found'); return; }
+        const body = readFileSync(file);
+        res.writeHead(200, {
+            'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+            'content-length': body.length,
+            'cache-control': 'no-store',
+        });
+        res.end(body);
+    });
+    return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
+
+// ---- page helpers -----------------------------------------------------------------------------
+async function openPage(context, url) {
+    const page = await context.newPage();
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`); });
+    page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
+    await page.goto(url);
+    await waitReady(page);
+    return page;
+}
+
+async function waitReady(page) {
+    await page.waitForSelector(`${READY}, main[data-state="failed"]`, { timeout: 120000 });
+    const failedLoad = await page.$('main[data-state="failed"]');
+    if (failedLoad) throw new Error(`page failed to load: ${await page.textContent('#load-error')}`);
+}
+
+/** {entry: {accuracy, avg_cost, rank_score}} of every leaderboard row, in display order. */
+async function board(page) {
+    return page.$$eval('#leaderboard tbody tr[data-entry]', (rows) => rows.map((tr) => {
+        const cells = {};
+        for (const td of tr.querySelectorAll('td[data-metric]')) cells[td.dataset.metric] = td.dataset.value;
+        return { entry: tr.dataset.entry, kind: tr.dataset.kind, cells };
+    }));
+}
+
+function rowOf(rows, entry) {
+    const row = rows.find((r) => r.entry === entry);
+    assert(row, `no row tr[data-entry="${entry}"] (rows: ${rows.map((r) => r.entry).join(', ')})`);
+    return row;
+}
+
+function sameNumbers(row, expected, what) {
+    for (const m of METRICS) {
+        const shown = Number.parseFloat(row.cells[m]);
+        assert(Object.is(shown, expected[m]),
+            `${what}: ${m} shown ${row.cells[m]} (parsed ${shown}), CLI says ${expected[m]}`);
+    }
+}
+
+async function uploadFiles(page, files) {
+    await page.setInputFiles('#upload', files);
+}
+
+async function waitNotice(page, fileName) {
+    const sel = `#upload-messages li[data-file="${fileName}"]`;
+    await page.waitForFunction((s) => {
+        const li = document.querySelector(s);
+        return li && (li.classList.contains('error') || /^Added /.test(li.textContent));
+    }, sel, { timeout: 120000 });
+    return page.$eval(sel, (li) => ({ error: li.classList.contains('error'), text: li.querySelector('.text').textContent }));
+}
+
+// ---- the run ----------------------------------------------------------------------------------
+async function main() {
+    assert(existsSync(join(DIST, 'index.html')), `${DIST}/index.html is missing: run trunk build --release first`);
+    assert(existsSync(VLRB), `${VLRB} is missing: run cargo build --release --bin vlrb first`);
+    mkdirSync(SHOTS, { recursive: true });
+    mkdirSync(OUT, { recursive: true });
+    // Serve a copy of dist/ that also holds the fixture (packed now as `official-tiny`) when the
+    // site does not ship it, so uploads are always checked against the fixture's expectations.
+    const SITE = join(OUT, 'site');
+    rmSync(SITE, { recursive: true, force: true });
+    cpSync(DIST, SITE, { recursive: true });
+    const index = JSON.parse(readFileSync(join(SITE, 'bundles/index.json'), 'utf8'));
+    if (!index.some((b) => b.name === FIXTURE_NAME)) {
+        execFileSync(VLRB, ['pack', FIXTURE, '--name', FIXTURE_NAME, '-o', join(SITE, 'bundles/e2e-official-tiny.vlrb')], { stdio: ['ignore', 'ignore', 'inherit'] });
+        const packed = vlrb('info', join(SITE, 'bundles/e2e-official-tiny.vlrb'));
+        index.push({ name: FIXTURE_NAME, file: 'e2e-official-tiny.vlrb', title: 'Official-layout fixture (test data)', synthetic: packed.synthetic, licence: 'test fixture' });
+        writeFileSync(join(SITE, 'bundles/index.json'), JSON.stringify(index, null, 1));
+        log(`added the fixture bundle ${FIXTURE_NAME} to the served copy of dist/`);
+    }
+    const submissions = JSON.parse(readFileSync(join(SITE, 'submissions/index.json'), 'utf8'));
+    const server = await serve(SITE);
+    const base = `http://127.0.0.1:${server.address().port}/`;
+    log(`serving ${SITE} at ${base}`);
+    const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        // launch() gives every run a fresh temporary profile (user-data-dir).
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+            '--disable-component-update', '--disable-sync'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+
+    const fixtureBench = index.find((b) => b.name === FIXTURE_NAME);
+
+    for (const bench of index) {
+        const bundlePath = join(SITE, 'bundles', bench.file);
+        await test(`load ${bench.name}: provenance, baselines and models equal the CLI`, async () => {
+            const info = vlrb('info', bundlePath);
+            assert(info.name === bench.name, `index.json name ${bench.name} but bundle says ${info.name}`);
+            const t0 = Date.now();
+            const page = await openPage(context, `${base}?bench=${encodeURIComponent(bench.name)}`);
+            const wall = Date.now() - t0;
+            const readyMs = Number.parseFloat(await page.getAttribute('main', 'data-ready-ms'));
+            const parts = await page.getAttribute('main', 'data-load-timings');
+            measurements.push(`${bench.name}: navigation to interactive leaderboard ${readyMs.toFixed(0)} ms (performance.now at ready; ${wall} ms wall incl. page.goto; ${parts})`);
+            const bytes = readFileSync(bundlePath);
+            const sha = createHash('sha256').update(bytes.subarray(60)).digest('hex');
+            assert((await page.textContent('#bundle-sha256')).trim() === sha, 'bundle hash shown differs from the file');
+            assert(((await page.textContent('#protocol-version')) ?? '').includes('vlrb-protocol'), 'protocol version missing');
+            const banner = await page.$('#synthetic-banner');
+            assert(Boolean(banner) === Boolean(info.synthetic), `synthetic banner ${Boolean(banner)} but bundle synthetic=${info.synthetic}`);
+            const rows = await board(page);
+            const baselines = vlrb('baselines', bundlePath);
+            for (const [name, expected] of Object.entries(baselines)) sameNumbers(rowOf(rows, name), expected, name);
+            const models = rows.filter((r) => r.kind === 'model').length;
+            assert(models === info.num_models, `${models} single-model rows for ${info.num_models} models`);
+            // Verified submissions: the browser's numbers equal `vlrb eval`.
+            const errors = await page.$$eval('#submission-errors li', (l) => l.map((x) => x.textContent));
+            assert(errors.length === 0, `submission errors: ${errors.join(' | ')}`);
+            for (const sub of submissions.filter((s) => s.bench === bench.name)) {
+                const expected = vlrb('eval', bundlePath, join(SITE, sub.file));
+                const row = rowOf(rows, sub.meta.name);
+                assert(row.kind === (sub.kind ?? 'verified'), `${sub.meta.name} is ${row.kind}`);
+                sameNumbers(row, expected, `submission ${sub.meta.name}`);
+            }
+            await page.close();
+        });
+    }
+
+    {
+        const bench = fixtureBench;
+        const bundlePath = join(SITE, 'bundles', bench.file);
+        const url = `${base}?bench=${encodeURIComponent(bench.name)}`;
+        const good = ['mixed_ids.csv', 'mixed_names.jsonl'].map((f) => join(FIXTURE, 'predictions', f));
+        let page;
+        let before;
+        await test(`upload good files to ${bench.name}: rows equal vlrb eval`, async () => {
+            page = await openPage(context, url);
+            await uploadFiles(page, good);
+            for (const f of good) {
+                const name = f.split('/').pop();
+                const notice = await waitNotice(page, name);
+                assert(!notice.error, `${name} rejected: ${notice.text}`);
+            }
+            const rows = await board(page);
+            for (const f of good) {
+                const entry = f.split('/').pop().replace(/\.[^.]+$/, '');
+                const row = rowOf(rows, entry);
+                assert(row.kind === 'upload', `${entry} is ${row.kind}`);
+                sameNumbers(row, vlrb('eval', bundlePath, f), entry);
+            }
+            before = rows;
+        });
+
+        await test('bad files are rejected naming the culprit; the board is unchanged', async () => {
+            const culprits = JSON.parse(readFileSync(join(FIXTURE, 'expected/bad_predictions.json'), 'utf8'));
+            for (const [file, culprit] of Object.entries(culprits)) {
+                await uploadFiles(page, [join(FIXTURE, 'predictions', file)]);
+                const notice = await waitNotice(page, file);
+                assert(notice.error, `${file} was accepted: ${notice.text}`);
+                assert(notice.text.includes(culprit), `${file}: message "${notice.text}" does not name ${culprit}`);
+                const rows = await board(page);
+                assert(JSON.stringify(rows) === JSON.stringify(before), `${file} changed the board`);
+            }
+        });
+
+        await test('uploads survive a reload', async () => {
+            await page.reload();
+            await waitReady(page);
+            const rows = await board(page);
+            for (const f of good) {
+                const entry = f.split('/').pop().replace(/\.[^.]+$/, '');
+                sameNumbers(rowOf(rows, entry), vlrb('eval', bundlePath, f), `${entry} after reload`);
+            }
+        });
+
+        await test('filtering by dataset recomputes with the global bounds (equals vlrb eval per_dataset)', async () => {
+            const expected = vlrb('eval', bundlePath, good[0]);
+            const ds = expected.per_dataset[0];
+            await page.selectOption('#filter-dataset', ds.dataset);
+            await page.waitForFunction((n) => document.querySelector('#subset').textContent.includes(`(${n} of`), ds.num_samples);
+            sameNumbers(rowOf(await board(page), 'mixed_ids'), ds, `mixed_ids on ${ds.dataset}`);
+            await page.selectOption('#filter-dataset', '');
+        });
+
+        await test('a permalink reproduces the view (filter, sort, selection)', async () => {
+            const group = await page.$eval('#filter-group option:nth-child(2)', (o) => o.value);
+            await page.selectOption('#filter-group', group);
+            await page.click('button.sort[data-sort="accuracy"]');
+            await page.click('button.sort[data-sort="accuracy"]');
+            await page.check('tr[data-entry="mixed_ids"] input[type="checkbox"]');
+            await page.waitForSelector('[data-breakdown="mixed_ids"]');
+            const link = page.url();
+            assert(link.includes('sel=mixed_ids') && link.includes('sort=accuracy'), `URL does not carry the view: ${link}`);
+            const rows = await board(page);
+            const other = await openPage(context, link);
+            const again = await board(other);
+            assert(JSON.stringify(again) === JSON.stringify(rows), 'rows differ when the link is followed');
+            assert(await other.$eval('#filter-group', (s) => s.value) === group, 'group filter lost');
+            assert(await other.isChecked('tr[data-entry="mixed_ids"] input[type="checkbox"]'), 'selection lost');
+            assert(await other.$('[data-breakdown="mixed_ids"]'), 'breakdown of the selected row missing');
+            const order = again.map((r) => Number.parseFloat(r.cells.accuracy));
+            assert(order.every((v, i) => i === 0 || order[i - 1] <= v), 'rows not sorted by accuracy ascending');
+            await other.close();
+            await page.goto(url);
+            await waitReady(page);
+        });
+
+        await test('keyboard: sort with Enter, select with Space', async () => {
+            await page.focus('button.sort[data-sort="name"]');
+            await page.keyboard.press('Enter');
+            await page.waitForFunction(() => new URL(location.href).searchParams.get('sort') === 'name');
+            const names = (await board(page)).map((r) => r.entry.toLowerCase());
+            assert(names.every((n, i) => i === 0 || names[i - 1] <= n), `not sorted by name: ${names.join(', ')}`);
+            await page.focus('tr[data-entry="Oracle"] input[type="checkbox"]');
+            await page.keyboard.press('Space');
+            await page.waitForSelector('[data-breakdown="Oracle"]');
+            await page.goto(url);
+            await waitReady(page);
+        });
+
+        await test('uploads can be renamed and removed', async () => {
+            await page.fill('li[data-upload="mixed_names"] input.rename', 'renamed router');
+            await page.press('li[data-upload="mixed_names"] input.rename', 'Enter');
+            await page.waitForSelector('tr[data-entry="renamed router"]');
+            await page.click('li[data-upload="renamed router"] button.remove');
+            await page.waitForSelector('tr[data-entry="renamed router"]', { state: 'detached' });
+            await page.reload();
+            await waitReady(page);
+            const rows = await board(page);
+            assert(!rows.some((r) => r.entry === 'renamed router' || r.entry === 'mixed_names'), 'removed upload came back');
+            rowOf(rows, 'mixed_ids');
+        });
+
+        await test('drag and drop adds a row', async () => {
+            const text = readFileSync(good[0], 'utf8');
+            await page.evaluate((csv) => {
+                const dt = new DataTransfer();
+                dt.items.add(new File([csv], 'dropped.csv', { type: 'text/csv' }));
+                document.querySelector('.dropzone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+            }, text);
+            const notice = await waitNotice(page, 'dropped.csv');
+            assert(!notice.error, notice.text);
+            sameNumbers(rowOf(await board(page), 'dropped'), vlrb('eval', bundlePath, good[0]), 'dropped');
+            await page.click('li[data-upload="dropped"] button.remove');
+            await page.waitForSelector('tr[data-entry="dropped"]', { state: 'detached' });
+        });
+
+        await test('exports (CSV, JSON) and the template download', async () => {
+            const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+            const csvText = readFileSync(await csv.path(), 'utf8');
+            assert(csvText.includes('\nOracle,baseline,') && csvText.includes('# bundle sha256: '), 'CSV export lacks rows or provenance');
+            const [json] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+            const doc = JSON.parse(readFileSync(await json.path(), 'utf8'));
+            const oracle = doc.rows.find((r) => r.entry === 'Oracle');
+            const expected = vlrb('baselines', bundlePath).Oracle;
+            assert(oracle && oracle.accuracy === expected.accuracy && oracle.avg_cost === expected.avg_cost, 'JSON export Oracle differs');
+            const [tpl] = await Promise.all([page.waitForEvent('download'), page.click('#download-template')]);
+            const tplPath = join(OUT, `template-${bench.name}.csv`);
+            await tpl.saveAs(tplPath);
+            vlrb('eval', bundlePath, tplPath);
+        });
+        await page.close();
+    }
+
+    // Scoring time of a full-size upload, and responsiveness with a 50 MB file, per benchmark.
+    for (const bench of index) {
+        await test(`${bench.name}: template upload timing and a 50 MB file keeps the page responsive`, async () => {
+            const page = await openPage(context, `${base}?bench=${encodeURIComponent(bench.name)}`);
+            const [tpl] = await Promise.all([page.waitForEvent('download'), page.click('#download-template')]);
+            const tplPath = join(OUT, `full-${bench.name}.csv`);
+            await tpl.saveAs(tplPath);
+            const lines = readFileSync(tplPath, 'utf8').trimEnd().split('\n');
+            const notice = await (async () => { await uploadFiles(page, [tplPath]); return waitNotice(page, `full-${bench.name}.csv`); })();
+            assert(!notice.error, notice.text);
+            const ms = /scored in ([0-9.]+) ms/.exec(notice.text)?.[1];
+            measurements.push(`${bench.name}: parse + resolve of a ${lines.length - 1}-row upload in the browser: ${ms} ms`);
+            // 50 MB: the same rows with a padding column.
+            const pad = 'x'.repeat(Math.max(1, Math.ceil(50e6 / (lines.length - 1)) - lines[1].length - 2));
+            const big = [lines[0] + ',note', ...lines.slice(1).map((l) => `${l},${pad}`)].join('\n');
+            const bigPath = join(OUT, `big-${bench.name}.csv`);
+            writeFileSync(bigPath, big);
+            await page.evaluate(() => {
+                window.__gaps = [];
+                let last = performance.now();
+                window.__probe = setInterval(() => { const t = performance.now(); window.__gaps.push(t - last); last = t; }, 16);
+            });
+            const t0 = Date.now();
+            await uploadFiles(page, [bigPath]);
+            const big_notice = await waitNotice(page, `big-${bench.name}.csv`);
+            const wall = Date.now() - t0;
+            const maxGap = await page.evaluate(() => { clearInterval(window.__probe); return Math.max(...window.__gaps); });
+            assert(!big_notice.error, big_notice.text);
+            measurements.push(`${bench.name}: ${(big.length / 1e6).toFixed(1)} MB upload accepted in ${wall} ms; longest main-thread stall ${maxGap.toFixed(0)} ms`);
+            assert(maxGap < 2000, `the page froze for ${maxGap.toFixed(0)} ms`);
+            await page.close();
+        });
+    }
+
+    await test('integrity errors and unknown benchmarks are shown plainly', async () => {
+        const bench = index[0];
+        const bytes = Buffer.from(readFileSync(join(SITE, 'bundles', bench.file)));
+        bytes[bytes.length - 10] ^= 0xff;
+        const page = await context.newPage();
+        await page.route(`**/bundles/${bench.file}`, (route) => route.fulfill({ status: 200, body: bytes, contentType: 'application/octet-stream' }));
+        await page.goto(`${base}?bench=${encodeURIComponent(bench.name)}`);
+        await page.waitForSelector('main[data-state="failed"]', { timeout: 60000 });
+        const text = await page.textContent('#load-error');
+        assert(/checksum mismatch/.test(text), `corrupt bundle message: ${text}`);
+        assert(!(await page.$('#leaderboard')), 'a board was shown for a corrupt bundle');
+        await page.goto(`${base}?bench=no-such-benchmark`);
+        await page.waitForSelector('main[data-state="failed"]', { timeout: 60000 });
+        const unknown = await page.textContent('#load-error');
+        assert(unknown.includes('no-such-benchmark') && unknown.includes(bench.name), `unknown bench message: ${unknown}`);
+        await page.close();
+    });
+
+    await test('screenshots: desktop and phone, light and dark', async () => {
+        for (const [scheme, width, height] of [['light', 1280, 900], ['dark', 1280, 900], ['light', 390, 844], ['dark', 390, 844]]) {
+            const ctx = await browser.newContext({ viewport: { width, height }, colorScheme: scheme });
+            const bench = index[0];
+            const p = await openPage(ctx, `${base}?bench=${encodeURIComponent(bench.name)}&sel=Oracle`);
+            await p.waitForFunction(() => document.querySelector('.ci'), null, { timeout: 60000 });
+            const scrollWidth = await p.evaluate(() => document.documentElement.scrollWidth);
+            assert(scrollWidth <= width, `the page is ${scrollWidth} px wide in a ${width} px viewport`);
+            const file = join(SHOTS, `${width < 600 ? 'phone' : 'desktop'}-${scheme}.png`);
+            await p.screenshot({ path: file, fullPage: true });
+            await p.screenshot({ path: file.replace('.png', '-top.png') });
+            await ctx.close();
+        }
+    });
+
+    await test('no console errors', async () => {
+        assert(consoleErrors.length === 0, consoleErrors.join('\n'));
+    });
+
+    await browser.close();
+    server.close();
+    log('');
+    for (const m of measurements) log(`measured: ${m}`);
+}
+
+main()
+    .catch((e) => { failed++; log(`FAIL harness: ${e && e.stack ? e.stack : e}`); })
+    .finally(() => {
+        log(`${passed} passed, ${failed} failed`);
+        process.exit(failed === 0 ? 0 : 1);
+    });
