@@ -1,12 +1,10 @@
 #!/bin/sh
-# Builds the web leaderboard (trunk build --release) and serves dist/ on 127.0.0.1, printing the URL.
+# Sets up a fresh machine (scripts/setup.sh), builds the web leaderboard (trunk build --release) and serves dist/ on 127.0.0.1, printing the URL.
 #   scripts/serve.sh [PORT]      (default 8080; 0 picks a free port)
 set -eu
 cd "$(dirname "$0")/.."
-export PATH="$PWD/node_modules/.bin:$PATH"
-if [ ! -x node_modules/.bin/wasm-opt ]; then
-    npm ci --no-audit --no-fund
-fi
+bash scripts/setup.sh
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 trunk build --release
 exec python3 -c '
 import functools, http.server, sys

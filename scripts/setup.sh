@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks to build and test vlrb, skipping every piece whose right
 # version is already present: the wasm target, Debian's Chromium + ChromeDriver + software Vulkan,
+# node/npm and python3 (only when absent),
 # Trunk, wasm-bindgen-cli and the npm packages (binaryen's wasm-opt, playwright-core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,8 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 dpkg -s mesa-vulkan-drivers >/dev/null 2>&1 || missing+=(mesa-vulkan-drivers)
 dpkg -s libvulkan1 >/dev/null 2>&1 || missing+=(libvulkan1)
+command -v npm >/dev/null || missing+=(nodejs npm)
+command -v python3 >/dev/null || missing+=(python3)
 if [ ${#missing[@]} -gt 0 ]; then
   step "apt packages: ${missing[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo

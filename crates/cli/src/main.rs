@@ -19,7 +19,11 @@ mod synth;
 mod train;
 
 #[derive(Parser)]
-#[command(name = "vlrb", version, about = "VL-RouterBench bundles, scoring and baselines")]
+#[command(
+    name = "vlrb",
+    version,
+    about = "VL-RouterBench bundles, scoring and baselines"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -148,8 +152,8 @@ fn run(command: Command) -> Result<(), String> {
                 .file_name()
                 .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
             let rows = parse_predictions(&bytes, &file_name).map_err(|e| e.to_string())?;
-            let resolved = resolve(&bench, &rows)
-                .map_err(|e| format!("{}: {e}", predictions.display()))?;
+            let resolved =
+                resolve(&bench, &rows).map_err(|e| format!("{}: {e}", predictions.display()))?;
             if resolved.ignored_rows > 0 {
                 eprintln!(
                     "ignored {} rows for train/dev samples",
@@ -158,7 +162,10 @@ fn run(command: Command) -> Result<(), String> {
             }
             let evaluation = evaluate(&bench, &resolved.routing);
             if json {
-                println!("{}", evaluation_json(&evaluation, resolved.ignored_rows, None));
+                println!(
+                    "{}",
+                    evaluation_json(&evaluation, resolved.ignored_rows, None)
+                );
             } else {
                 print_table(&bench, &[(file_name, evaluation)]);
             }
@@ -200,8 +207,7 @@ fn run(command: Command) -> Result<(), String> {
 
 /// Reads and decodes a bundle, returning it with its hash.
 fn load(path: &Path) -> Result<(Benchmark, String), String> {
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let header = bundle::read_header(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
     let bench = bundle::decode(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok((bench, header.sha256))
@@ -245,7 +251,11 @@ fn print_info(bench: &Benchmark, hash: &str, json: bool) {
     println!("name        {}", bench.name);
     println!(
         "data        {}",
-        if p.synthetic { "SYNTHETIC (not any paper's numbers)" } else { "real" }
+        if p.synthetic {
+            "SYNTHETIC (not any paper's numbers)"
+        } else {
+            "real"
+        }
     );
     println!("source      {}", p.source);
     println!("licence     {}", p.licence);
@@ -258,7 +268,10 @@ fn print_info(bench: &Benchmark, hash: &str, json: bool) {
         count(Split::Test)
     );
     println!("datasets    {}", datasets.join(", "));
-    println!("cost bounds cmin {:e}  cmax {:e} USD/sample", bench.bounds.cmin, bench.bounds.cmax);
+    println!(
+        "cost bounds cmin {:e}  cmax {:e} USD/sample",
+        bench.bounds.cmin, bench.bounds.cmax
+    );
     println!("models      {}", bench.num_models());
     for m in &bench.models {
         println!("  {:<28} {}", m.id, m.name);

@@ -3,6 +3,7 @@
 //! matrices and the predictions file are also written to `target/bench-protocol/` so that
 //! `benches/eval_pandas.py` times the pandas way on the very same files in the same run.
 
+use npyz::WriterBuilder as _;
 use std::hint::black_box;
 use std::path::PathBuf;
 
@@ -33,10 +34,14 @@ fn official_shape_benchmark() -> Benchmark {
         .map(|i| format!("{}/{i}", catalog::OFFICIAL_DATASETS[i % 14].id))
         .collect();
     // Exactly 21,378 / 3,054 / 6,108 rows, shuffled (Fisher-Yates).
-    let mut splits: Vec<Split> = [(Split::Train, 21_378), (Split::Dev, 3_054), (Split::Test, 6_108)]
-        .iter()
-        .flat_map(|&(split, n)| std::iter::repeat_n(split, n))
-        .collect();
+    let mut splits: Vec<Split> = [
+        (Split::Train, 21_378),
+        (Split::Dev, 3_054),
+        (Split::Test, 6_108),
+    ]
+    .iter()
+    .flat_map(|&(split, n)| std::iter::repeat_n(split, n))
+    .collect();
     for i in (1..N).rev() {
         splits.swap(i, (s.next() % (i as u64 + 1)) as usize);
     }
@@ -72,7 +77,10 @@ fn official_shape_benchmark() -> Benchmark {
         samples,
         quality: BitMatrix::from_values(N, k, &values).unwrap(),
         cost,
-        bounds: CostBounds { cmin: 1.0, cmax: 1.0 },
+        bounds: CostBounds {
+            cmin: 1.0,
+            cmax: 1.0,
+        },
         tokens: None,
         embeddings: Vec::new(),
     };
@@ -117,7 +125,10 @@ fn write_for_pandas(bench: &Benchmark, predictions_csv: &str) -> PathBuf {
     c.finish().unwrap();
     std::fs::write(
         dir.join("bounds.json"),
-        format!("{{\"cmin\": {}, \"cmax\": {}}}", bench.bounds.cmin, bench.bounds.cmax),
+        format!(
+            "{{\"cmin\": {}, \"cmax\": {}}}",
+            bench.bounds.cmin, bench.bounds.cmax
+        ),
     )
     .unwrap();
     dir

@@ -77,7 +77,11 @@ pub fn oracle_pick(bench: &Benchmark, i: usize) -> usize {
 
 /// The cheapest model that answers row `i` correctly (lowest index on ties).
 pub fn cheapest_correct(bench: &Benchmark, i: usize) -> Option<usize> {
-    argmin_by_cost(bench, i, (0..bench.num_models()).filter(|&j| bench.correct(i, j)))
+    argmin_by_cost(
+        bench,
+        i,
+        (0..bench.num_models()).filter(|&j| bench.correct(i, j)),
+    )
 }
 
 /// The cheapest model on row `i` (lowest index on ties).
@@ -98,7 +102,8 @@ fn argmin_by_cost(bench: &Benchmark, i: usize, cols: impl Iterator<Item = usize>
 
 /// The model with most correct answers on `rows` (lowest index on ties; 0 for no rows).
 fn most_accurate(bench: &Benchmark, rows: &[usize]) -> usize {
-    let counts = (0..bench.num_models()).map(|j| rows.iter().filter(|&&i| bench.correct(i, j)).count());
+    let counts =
+        (0..bench.num_models()).map(|j| rows.iter().filter(|&&i| bench.correct(i, j)).count());
     let mut best = (0, 0);
     for (j, count) in counts.enumerate() {
         if count > best.1 {

@@ -25,7 +25,8 @@ pub const MAGIC: &[u8; 8] = b"VLRBNDL\0";
 /// The format version this code writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
 /// The protocol version the numbers follow (shown next to them).
-pub const PROTOCOL_VERSION: &str = "vlrb-protocol-1 (VL-RouterBench arXiv 2512.23562, decisions of protocol.md)";
+pub const PROTOCOL_VERSION: &str =
+    "vlrb-protocol-1 (VL-RouterBench arXiv 2512.23562, decisions of protocol.md)";
 const HEADER_LEN: usize = 8 + 4 + 8 + 8 + 32;
 /// Largest serialized benchmark accepted (guards against decompression bombs).
 const MAX_RAW_LEN: u64 = 4 << 30;
@@ -35,8 +36,7 @@ pub fn encode(bench: &Benchmark) -> Result<Vec<u8>> {
     bench.validate()?;
     let raw = postcard::to_allocvec(bench)
         .map_err(|e| Error::Value(format!("cannot serialize benchmark: {e}")))?;
-    let mut encoder =
-        flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
     encoder
         .write_all(&raw)
         .and_then(|_| encoder.finish())
@@ -75,7 +75,9 @@ pub fn read_header(bytes: &[u8]) -> Result<Header> {
         )));
     }
     if &bytes[..8] != MAGIC {
-        return Err(Error::Corrupt("not a vlrb bundle (wrong magic bytes)".into()));
+        return Err(Error::Corrupt(
+            "not a vlrb bundle (wrong magic bytes)".into(),
+        ));
     }
     let u64_at = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or([0; 8]));
     let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap_or([0; 4]));
@@ -92,7 +94,9 @@ pub fn read_header(bytes: &[u8]) -> Result<Header> {
         )));
     }
     if raw_len > MAX_RAW_LEN {
-        return Err(Error::Corrupt(format!("declared size {raw_len} bytes is implausible")));
+        return Err(Error::Corrupt(format!(
+            "declared size {raw_len} bytes is implausible"
+        )));
     }
     Ok(Header {
         version,
@@ -107,7 +111,9 @@ pub fn decode(bytes: &[u8]) -> Result<Benchmark> {
     let header = read_header(bytes)?;
     let body = &bytes[HEADER_LEN..];
     if hex(&Sha256::digest(body)) != header.sha256 {
-        return Err(Error::Corrupt("checksum mismatch: the body was altered".into()));
+        return Err(Error::Corrupt(
+            "checksum mismatch: the body was altered".into(),
+        ));
     }
     let mut raw = Vec::with_capacity(header.raw_len.min(1 << 28) as usize);
     flate2::read::DeflateDecoder::new(body)
@@ -123,7 +129,9 @@ pub fn decode(bytes: &[u8]) -> Result<Benchmark> {
     }
     let bench: Benchmark = postcard::from_bytes(&raw)
         .map_err(|e| Error::Corrupt(format!("body does not deserialize: {e}")))?;
-    bench.validate().map_err(|e| Error::Corrupt(e.to_string()))?;
+    bench
+        .validate()
+        .map_err(|e| Error::Corrupt(e.to_string()))?;
     Ok(bench)
 }
 

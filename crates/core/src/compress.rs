@@ -49,7 +49,7 @@ impl Projected {
             && self.mean.len() == dim
             && self.basis.len() == r * dim
             && self.steps.len() == r
-            && self.codes.len() % r == 0;
+            && self.codes.len().is_multiple_of(r);
         consistent.then(|| self.codes.len() / r)
     }
 
@@ -253,10 +253,12 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-/// Modified Gram-Schmidt on the l rows of `q` (a degenerate row becomes zero).
+/// Modified Gram-Schmidt on the l rows of `q`, with a second projection pass per row ("twice is
+/// enough") so the rows stay orthogonal even when the spectrum spans many orders of magnitude (a
+/// degenerate row becomes zero).
 fn orthonormalize(q: &mut [f64], l: usize, dim: usize) {
     for s in 0..l {
-        for t in 0..s {
+        for t in (0..s).chain(0..s) {
             let (done, rest) = q.split_at_mut(s * dim);
             let prev = &done[t * dim..(t + 1) * dim];
             let cur = &mut rest[..dim];
@@ -370,9 +372,22 @@ mod tests {
             worst, small.max_abs_error,
             "the recorded error is the measured one"
         );
-        // int8 on a range of about +-6 with a half-precision basis: well under 0.05.
-        assert!(worst < 0.05, "{worst}");
-        assert!(matches!(small.data, EmbeddingData::Projected(_)));
+        // The data lie on the kept subspace (up to 1e-3 noise), so the error is the int8 rounding
+        // (half a step per component, spread by the basis) plus the half-precision basis.
+        let EmbeddingData::Projected(p) = &small.data else {
+            panic!("not projected");
+        };
+        let rounding = (0..16)
+            .map(|t| {
+                (0..p.components)
+                    .map(|c| {
+                        0.5 * p.steps[c] * half::f16::from_bits(p.basis[c * 16 + t]).to_f32().abs()
+                    })
+                    .sum::<f32>()
+            })
+            .fold(0.0, f32::max);
+        assert!(worst <= rounding + 0.01, "{worst} > {rounding} + 0.01");
+        assert!(worst > 0.0, "int8 codes cannot be lossless here");
         assert_eq!(decoded.len(), original.len());
     }
 

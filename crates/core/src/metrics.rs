@@ -15,8 +15,8 @@ pub const RANK_EPS: f64 = 1e-12;
 pub fn rank_score(accuracy: f64, avg_cost: f64, bounds: CostBounds) -> f64 {
     let CostBounds { cmin, cmax } = bounds;
     let clipped = avg_cost.clamp(cmin, cmax);
-    let cost_norm = ((cmax.log2() - clipped.log2()) / (cmax.log2() - cmin.log2() + RANK_EPS))
-        .clamp(0.0, 1.0);
+    let cost_norm =
+        ((cmax.log2() - clipped.log2()) / (cmax.log2() - cmin.log2() + RANK_EPS)).clamp(0.0, 1.0);
     let acc = accuracy.clamp(0.0, 1.0);
     ((1.0 + RANK_BETA) * acc * cost_norm / (RANK_BETA * acc + cost_norm + RANK_EPS)).clamp(0.0, 1.0)
 }

@@ -123,7 +123,9 @@ impl Samples {
 
     /// Row indices of one split, in row order.
     pub fn rows_in(&self, split: Split) -> Vec<usize> {
-        (0..self.len()).filter(|&i| self.split[i] == split).collect()
+        (0..self.len())
+            .filter(|&i| self.split[i] == split)
+            .collect()
     }
 
     /// Distinct groups in first-seen order.
@@ -228,7 +230,9 @@ impl BitMatrix {
     fn check(&self) -> Result<()> {
         let cells = self.rows.checked_mul(self.cols);
         if cells.map(|c| c.div_ceil(64)) != Some(self.bits.len()) {
-            return Err(Error::Corrupt("quality matrix size does not match its shape".into()));
+            return Err(Error::Corrupt(
+                "quality matrix size does not match its shape".into(),
+            ));
         }
         Ok(())
     }
@@ -313,7 +317,10 @@ impl EmbeddingSet {
     pub fn decode(&self) -> Vec<f32> {
         match &self.data {
             EmbeddingData::F32(v) => v.clone(),
-            EmbeddingData::F16(v) => v.iter().map(|&h| half::f16::from_bits(h).to_f32()).collect(),
+            EmbeddingData::F16(v) => v
+                .iter()
+                .map(|&h| half::f16::from_bits(h).to_f32())
+                .collect(),
             EmbeddingData::Projected(p) => p.decode(self.dim),
         }
     }
@@ -453,7 +460,9 @@ impl Benchmark {
             }
         }
         if s.dataset_groups.len() != s.datasets.len() {
-            return Err(Error::Corrupt("dataset groups do not match datasets".into()));
+            return Err(Error::Corrupt(
+                "dataset groups do not match datasets".into(),
+            ));
         }
         if s.dataset.iter().any(|&d| d as usize >= s.datasets.len())
             || s.task.iter().any(|&t| t as usize >= s.tasks.len())
@@ -499,15 +508,15 @@ impl Benchmark {
                 b.cmin, b.cmax
             )));
         }
-        if let Some(t) = &self.tokens {
-            if t.input.len() != n || t.output.len() != n * k {
-                return Err(Error::Shape(format!(
-                    "token counts have {} input and {} output entries, expected {n} and {}",
-                    t.input.len(),
-                    t.output.len(),
-                    n * k
-                )));
-            }
+        if let Some(t) = &self.tokens
+            && (t.input.len() != n || t.output.len() != n * k)
+        {
+            return Err(Error::Shape(format!(
+                "token counts have {} input and {} output entries, expected {n} and {}",
+                t.input.len(),
+                t.output.len(),
+                n * k
+            )));
         }
         for e in &self.embeddings {
             if e.dim == 0 || Some(e.stored_len()) != n.checked_mul(e.dim) {

@@ -50,7 +50,10 @@ impl RandomState {
 
     /// `RandomState.randint(low, high, size)` for the default int64 dtype and `high - low <= 2^32`.
     pub fn randint(&mut self, low: i64, high: i64, size: usize) -> Vec<i64> {
-        assert!(high > low && high - low <= 1 << 32, "randint range must be 1..=2^32 wide");
+        assert!(
+            high > low && high - low <= 1 << 32,
+            "randint range must be 1..=2^32 wide"
+        );
         let rng = (high - low - 1) as u64;
         if rng == 0 {
             return vec![low; size];
@@ -61,10 +64,12 @@ impl RandomState {
         // Smallest all-ones mask covering rng; draw, mask, reject values above rng.
         let mask = (u32::MAX >> (rng as u32).leading_zeros()) as u64;
         (0..size)
-            .map(|_| loop {
-                let v = self.next_u32() as u64 & mask;
-                if v <= rng {
-                    break low + v as i64;
+            .map(|_| {
+                loop {
+                    let v = self.next_u32() as u64 & mask;
+                    if v <= rng {
+                        break low + v as i64;
+                    }
                 }
             })
             .collect()

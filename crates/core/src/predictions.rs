@@ -53,7 +53,11 @@ impl Format {
             Format::Json
         } else if trimmed.starts_with('{') {
             Format::Jsonl
-        } else if text.lines().next().is_some_and(|header| header.contains('\t')) {
+        } else if text
+            .lines()
+            .next()
+            .is_some_and(|header| header.contains('\t'))
+        {
             Format::Tsv
         } else {
             Format::Csv
@@ -77,7 +81,9 @@ pub fn parse_predictions(bytes: &[u8], file_name: &str) -> Result<Vec<Prediction
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(reject(format!("{file_name} is empty: expected a header with columns sample_id and model")));
+        return Err(reject(format!(
+            "{file_name} is empty: expected a header with columns sample_id and model"
+        )));
     }
     let format = Format::from_file_name(file_name).unwrap_or_else(|| Format::sniff(text));
     match format {
@@ -241,7 +247,11 @@ pub fn resolve(bench: &Benchmark, rows: &[PredictionRow]) -> Result<Resolved> {
         }
     }
     let rows_test = bench.samples.rows_in(Split::Test);
-    let missing: Vec<usize> = rows_test.iter().copied().filter(|&i| pick[i].is_none()).collect();
+    let missing: Vec<usize> = rows_test
+        .iter()
+        .copied()
+        .filter(|&i| pick[i].is_none())
+        .collect();
     if let Some(&first) = missing.first() {
         return Err(reject(format!(
             "missing test sample {} ({} of {} test samples have no prediction)",
@@ -250,7 +260,10 @@ pub fn resolve(bench: &Benchmark, rows: &[PredictionRow]) -> Result<Resolved> {
             rows_test.len()
         )));
     }
-    let picks = rows_test.iter().map(|&i| pick[i].map_or(0, |(_, j)| j)).collect();
+    let picks = rows_test
+        .iter()
+        .map(|&i| pick[i].map_or(0, |(_, j)| j))
+        .collect();
     Ok(Resolved {
         routing: Routing {
             rows: rows_test,

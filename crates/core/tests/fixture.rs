@@ -78,9 +78,21 @@ fn assert_evaluation(e: &Evaluation, expected: &Value, what: &str) {
         expected["num_samples"].as_u64().unwrap(),
         "{what}"
     );
-    assert_close(e.overall.accuracy, &expected["accuracy"], &format!("{what} accuracy"));
-    assert_close(e.overall.avg_cost, &expected["avg_cost"], &format!("{what} avg_cost"));
-    assert_close(e.overall.rank_score, &expected["rank_score"], &format!("{what} rank_score"));
+    assert_close(
+        e.overall.accuracy,
+        &expected["accuracy"],
+        &format!("{what} accuracy"),
+    );
+    assert_close(
+        e.overall.avg_cost,
+        &expected["avg_cost"],
+        &format!("{what} avg_cost"),
+    );
+    assert_close(
+        e.overall.rank_score,
+        &expected["rank_score"],
+        &format!("{what} rank_score"),
+    );
     let per = expected["per_dataset"].as_array().unwrap();
     assert_eq!(e.per_dataset.len(), per.len(), "{what}: number of datasets");
     for x in per {
@@ -96,9 +108,21 @@ fn assert_evaluation(e: &Evaluation, expected: &Value, what: &str) {
             x["num_samples"].as_u64().unwrap(),
             "{w}"
         );
-        assert_close(got.metrics.accuracy, &x["accuracy"], &format!("{w} accuracy"));
-        assert_close(got.metrics.avg_cost, &x["avg_cost"], &format!("{w} avg_cost"));
-        assert_close(got.metrics.rank_score, &x["rank_score"], &format!("{w} rank_score"));
+        assert_close(
+            got.metrics.accuracy,
+            &x["accuracy"],
+            &format!("{w} accuracy"),
+        );
+        assert_close(
+            got.metrics.avg_cost,
+            &x["avg_cost"],
+            &format!("{w} avg_cost"),
+        );
+        assert_close(
+            got.metrics.rank_score,
+            &x["rank_score"],
+            &format!("{w} rank_score"),
+        );
     }
 }
 
@@ -151,7 +175,12 @@ fn mixed_prediction_files_score_as_expected() {
     for (name, bytes) in &PREDICTIONS[..2] {
         let rows = parse_predictions(bytes, name).unwrap();
         let resolved = resolve(&b, &rows).unwrap();
-        assert!(resolved.ignored_rows > 0, "{name} has train/dev rows to ignore");
+        let num_test = expected["num_samples"].as_u64().unwrap() as usize;
+        assert_eq!(
+            resolved.ignored_rows,
+            rows.len() - num_test,
+            "{name}: every row beyond the test split is ignored and counted"
+        );
         assert_evaluation(&evaluate(&b, &resolved.routing), &expected, name);
     }
 }

@@ -5,9 +5,7 @@
 use proptest::prelude::*;
 use vlrb_core::baselines::{Baseline, oracle_pick};
 use vlrb_core::metrics::{Metrics, Routing, rank_score};
-use vlrb_core::model::{
-    BitMatrix, CostBounds, EmbeddingSet, Modality, Model, Provenance, Samples,
-};
+use vlrb_core::model::{BitMatrix, CostBounds, EmbeddingSet, Modality, Model, Provenance, Samples};
 use vlrb_core::predictions::{parse_predictions, resolve, to_csv};
 use vlrb_core::soft_labels::soft_labels;
 use vlrb_core::{Benchmark, Split, bundle};
@@ -23,7 +21,9 @@ fn random_bench(n: usize, k: usize, correct: &[bool], costs: &[f32]) -> Benchmar
         })
         .collect();
     let samples = Samples::from_rows(rows, |_| "STEM".to_owned());
-    let values: Vec<i8> = (0..n * k).map(|c| correct[c % correct.len()] as i8).collect();
+    let values: Vec<i8> = (0..n * k)
+        .map(|c| correct[c % correct.len()] as i8)
+        .collect();
     let mut bench = Benchmark {
         name: "random".into(),
         provenance: Provenance {
@@ -42,7 +42,10 @@ fn random_bench(n: usize, k: usize, correct: &[bool], costs: &[f32]) -> Benchmar
         samples,
         quality: BitMatrix::from_values(n, k, &values).unwrap(),
         cost: (0..n * k).map(|c| costs[c % costs.len()]).collect(),
-        bounds: CostBounds { cmin: 1.0, cmax: 1.0 },
+        bounds: CostBounds {
+            cmin: 1.0,
+            cmax: 1.0,
+        },
         tokens: None,
         embeddings: vec![EmbeddingSet::from_f32(
             "e",

@@ -16,7 +16,7 @@ pub(crate) const MANIFEST: &str = "vlrb.json";
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub(crate) struct ProvenanceJson {
-    /// Data source; defaults to the directory path.
+    /// Data source; defaults to the directory's basename.
     pub source: Option<String>,
     /// Generated data.
     pub synthetic: bool,
@@ -68,7 +68,8 @@ impl Manifest {
     }
 
     /// The benchmark name (`opts.name`, else the manifest's, else the directory's basename) and the
-    /// provenance (the manifest's, with the directory path as the default source).
+    /// provenance (the manifest's, with the directory's basename as the default source, so the
+    /// bundle's bytes do not depend on where the folder sits).
     pub(crate) fn name_and_provenance(
         &self,
         dir: &Path,
@@ -83,7 +84,7 @@ impl Manifest {
         let provenance = Provenance {
             source: p
                 .and_then(|p| p.source.clone())
-                .unwrap_or_else(|| dir.display().to_string()),
+                .unwrap_or_else(|| basename(dir)),
             synthetic: p.is_some_and(|p| p.synthetic),
             licence: p.map(|p| p.licence.clone()).unwrap_or_default(),
             attribution: p.map(|p| p.attribution.clone()).unwrap_or_default(),

@@ -14,8 +14,8 @@
 //! noise. `gamma` is solved (bisection) so that the test split's Oracle accuracy is 95.60%; samples
 //! that no model answers arise from high difficulty.
 //!
-//! Costs. Input tokens = prompt tokens (a per-dataset median times a solved scale, log-normal spread)
-//! + 256 per image (MMMU has up to three images), shared by all models; output tokens = a per-task
+//! Costs. Input tokens = prompt tokens (a per-dataset median times a solved scale, log-normal
+//! spread) plus 256 per image (MMMU has up to three images), shared by all models; output tokens = a per-task
 //! base (multiple choice 6, open VQA 10, OCR QA 8, math 120) times the model's verbosity (the two
 //! reasoning models about 10-12x, Gemini-Flash-2.5 3x) with log-normal spread and longer answers to
 //! harder samples. C_ij = (in_i p_in_j + out_ij p_out_j) / 1e6 in f64, stored as f32. The prompt
