@@ -33,7 +33,7 @@ run() {
 
 run "cargo fmt" cargo fmt --all -- --check
 run "cargo clippy" cargo clippy --all-targets -- -D warnings
-run "cargo clippy (web app, wasm32)" cargo clippy --target wasm32-unknown-unknown -p vlrb-web -p vlrb-web-app --all-targets -- -D warnings
+run "cargo clippy (web app, wasm32)" cargo clippy --target wasm32-unknown-unknown -p vlrb-web -p vlrb-web-app -p vlrb-train-worker --all-targets -- -D warnings
 run "native tests" cargo test
 run "core fixture tests in headless Chromium" cargo test -p vlrb-core --target wasm32-unknown-unknown --test fixture
 if [ -f scripts/web-test.sh ]; then

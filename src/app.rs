@@ -9,10 +9,12 @@ use leptos::task::spawn_local;
 use vlrb_core::bootstrap::{DEFAULT_RESAMPLES, DEFAULT_SEED, EntryInterval, PairedBootstrap};
 use vlrb_core::bundle::{self, PROTOCOL_VERSION};
 use vlrb_core::model::{Benchmark, Split};
+use vlrb_core::predictions::SampleIndex;
 use wasm_bindgen::JsCast;
 
 use crate::board::{self, Entry, ExportContext, Filter, Kind, Row, SortKey};
 use crate::plot::{self, PlotPoint};
+use crate::sandbox::{self, CurvePoint, TrainRequest, WorkerMessage};
 use crate::upload;
 use crate::urlstate::ViewState;
 use crate::web::{self, BenchInfo, SubmissionInfo};
@@ -22,6 +24,8 @@ use crate::web::{self, BenchInfo, SubmissionInfo};
 struct Loaded {
     info: BenchInfo,
     bench: Arc<Benchmark>,
+    /// Sample-id and model lookups for scoring uploads, built once per bundle.
+    index: Arc<SampleIndex>,
     sha256: String,
     builtin: Vec<Entry>,
 }
@@ -326,6 +330,7 @@ pub fn App() -> impl IntoView {
                 <Breakdowns state loaded=loaded.clone()/>
                 <ParetoPlot state rows/>
                 <Uploads state loaded=loaded.clone()/>
+                <Sandbox state loaded=loaded.clone()/>
                 <Format loaded/>
             })}
         </main>
@@ -396,6 +401,7 @@ async fn load(state: State, info: BenchInfo) {
     }
     let t_decoded = web::now_ms();
     let bench = Arc::new(bench);
+    let index = Arc::new(SampleIndex::new(&bench));
     let builtin = board::builtin_entries(&bench);
     let t_routed = web::now_ms();
     // Filters and selections from a link that do not exist here are dropped.
@@ -431,11 +437,12 @@ async fn load(state: State, info: BenchInfo) {
     state.loaded.set(Some(Arc::new(Loaded {
         info: info.clone(),
         bench: bench.clone(),
+        index: index.clone(),
         sha256: header.sha256,
         builtin,
     })));
     state.phase.set(Phase::Submissions);
-    let (extra, errors) = load_submissions(&bench, &info.name, manifest).await;
+    let (extra, errors) = load_submissions(&bench, &index, &info.name, manifest).await;
     if !current() {
         return;
     }
@@ -467,6 +474,7 @@ const SUBMISSIONS: &str = "submissions/index.json";
 /// Verified submissions and reference routers for a benchmark, scored by the same code as uploads.
 async fn load_submissions(
     bench: &Benchmark,
+    index: &SampleIndex,
     name: &str,
     manifest: Result<js_sys::Promise, String>,
 ) -> (Vec<Entry>, Vec<String>) {
@@ -491,7 +499,7 @@ async fn load_submissions(
     };
     for sub in list.into_iter().filter(|s| s.bench == name) {
         let scored = match web::fetch_bytes(&sub.file, |_, _| {}).await {
-            Ok(bytes) => upload::score_file(bench, &bytes, &sub.file),
+            Ok(bytes) => upload::score_file(bench, index, &bytes, &sub.file),
             Err(e) => Err(e),
         };
         match scored {
@@ -871,7 +879,7 @@ fn Leaderboard(state: State, loaded: Arc<Loaded>, rows: Memo<Option<Vec<Row>>>) 
                     </tbody>
                 </table>
             </div>
-            <p class="note">{interval_note}</p>
+            <p class="note" id="interval-note">{interval_note}</p>
         </section>
     }
 }
@@ -1063,7 +1071,7 @@ fn Uploads(state: State, loaded: Arc<Loaded>) -> impl IntoView {
                 state.notice(&file_name, true, format!("Scoring {file_name}…"));
                 web::yield_now().await;
                 let t0 = web::now_ms();
-                let scored = upload::score_file(&loaded.bench, &bytes, &file_name);
+                let scored = upload::score_file(&loaded.bench, &loaded.index, &bytes, &file_name);
                 let ms = web::now_ms() - t0;
                 match scored {
                     Ok(accepted) => {
@@ -1194,6 +1202,289 @@ fn file_list(files: Option<web_sys::FileList>) -> Vec<web_sys::File> {
     files
         .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
         .unwrap_or_default()
+}
+
+thread_local! {
+    /// The sandbox's running training worker (terminated when replaced or dropped).
+    static TRAINER: std::cell::RefCell<Option<web::WorkerHandle>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Router sandbox: trains a router on this bundle's features in a Web Worker (the core's CPU
+/// routers, as `vlrb train`), shows progress live, and adds the finished run as a board row.
+#[component]
+fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
+    use vlrb_core::model::Modality;
+    let has = |m: Modality| loaded.bench.embeddings.iter().any(|e| e.modality == m);
+    let mut feature_options: Vec<(&'static str, &'static str)> = Vec::new();
+    if has(Modality::Text) && has(Modality::Vision) {
+        feature_options.push(("concat", "Normalize-Concat (text + image)"));
+    }
+    if has(Modality::Text) {
+        feature_options.push(("text", "Text only"));
+    }
+    if has(Modality::Vision) {
+        feature_options.push(("image", "Image only"));
+    }
+    let router = RwSignal::new("mlp".to_owned());
+    let features = RwSignal::new(feature_options.first().map_or("text", |f| f.0).to_owned());
+    let lambda = RwSignal::new("sweep".to_owned());
+    let custom_lambda = RwSignal::new(String::new());
+    let cost_scale = RwSignal::new(String::new());
+    let seed = RwSignal::new("42".to_owned());
+    let epochs = RwSignal::new("20".to_owned());
+    let running = RwSignal::new(false);
+    let stage = RwSignal::new(None::<String>);
+    let curve = RwSignal::new(Vec::<CurvePoint>::new());
+    let error = RwSignal::new(None::<String>);
+    let finished = RwSignal::new(None::<String>);
+    let webgpu = web::has_webgpu();
+    let bundle_url = format!("bundles/{}", loaded.info.file);
+    let sha = loaded.sha256.clone();
+    let test_rows = loaded.bench.samples.rows_in(Split::Test);
+    let num_models = loaded.bench.num_models();
+
+    // The request waits here until the worker says it is ready.
+    let pending = StoredValue::new(None::<String>);
+    let stop_worker = move || TRAINER.with(|t| t.borrow_mut().take());
+    let on_message = move |text: String| match serde_json::from_str::<WorkerMessage>(&text) {
+        Ok(WorkerMessage::Ready) => {
+            let request = pending.get_value().unwrap_or_default();
+            let sent = TRAINER.with(|t| t.borrow().as_ref().map(|h| h.post(&request)));
+            if let Some(Err(e)) = sent {
+                stop_worker();
+                running.set(false);
+                error.set(Some(e));
+            }
+        }
+        Ok(WorkerMessage::Stage { text }) => stage.set(Some(text)),
+        Ok(WorkerMessage::Progress {
+            lambda,
+            epoch,
+            loss,
+            dev_rank_score,
+        }) => {
+            let loss = loss.map_or_else(|| "-".to_owned(), |l| format!("{l:.4}"));
+            stage.set(Some(format!(
+                "λ={lambda} · epoch {epoch} · loss {loss} · dev Rank Score {:.2}",
+                100.0 * dev_rank_score
+            )));
+            curve.update(|c| {
+                c.push(CurvePoint {
+                    lambda,
+                    dev_rank_score,
+                })
+            });
+        }
+        Ok(WorkerMessage::Done(result)) => {
+            stop_worker();
+            running.set(false);
+            let current = state
+                .loaded
+                .get_untracked()
+                .is_some_and(|l| l.sha256 == result.request.bundle_sha256);
+            let fits = result.picks.len() == test_rows.len()
+                && result.picks.iter().all(|&j| (j as usize) < num_models);
+            if !current || !fits {
+                error.set(Some(
+                    "the finished run belongs to another benchmark and was dropped".to_owned(),
+                ));
+                return;
+            }
+            let names: Vec<String> = state.entries().iter().map(|e| e.name.clone()).collect();
+            let taken: Vec<&str> = names.iter().map(String::as_str).collect();
+            let name = board::unique_name(&sandbox::entry_name(&result), &taken);
+            state.uploads.update(|u| {
+                u.push(Entry {
+                    name: name.clone(),
+                    kind: Kind::Upload,
+                    routing: Arc::new(vlrb_core::metrics::Routing {
+                        rows: test_rows.clone(),
+                        picks: result.picks.iter().map(|&j| usize::from(j)).collect(),
+                    }),
+                    meta: None,
+                })
+            });
+            state.persist();
+            let sweep = result
+                .sweep
+                .iter()
+                .map(|p| {
+                    format!(
+                        "λ={}: dev {:.2}, test {:.2}",
+                        p.lambda,
+                        100.0 * p.dev_rank_score,
+                        100.0 * p.rank_score
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            stage.set(None);
+            finished.set(Some(format!(
+                "Added {name}: trained in {:.1} s on {}, {} epoch(s) for the chosen setting, decision throughput {:.0} K tokens/s. Lambdas (Rank Score x100): {sweep}.",
+                result.seconds, result.backend, result.epochs, result.k_tokens_per_s
+            )));
+        }
+        Ok(WorkerMessage::Failed { message }) => {
+            stop_worker();
+            running.set(false);
+            stage.set(None);
+            error.set(Some(message));
+        }
+        Err(e) => {
+            stop_worker();
+            running.set(false);
+            error.set(Some(format!(
+                "unreadable message from the training worker: {e}"
+            )));
+        }
+    };
+    let on_worker_error = move |text: String| {
+        stop_worker();
+        running.set(false);
+        stage.set(None);
+        error.set(Some(text));
+    };
+    let start = move |_| {
+        let parsed = (|| -> Result<TrainRequest, String> {
+            let lambda = match lambda.get_untracked().as_str() {
+                "sweep" => None,
+                "custom" => {
+                    let text = custom_lambda.get_untracked();
+                    sandbox::parse_lambda(&text)?;
+                    Some(text.trim().to_owned())
+                }
+                fixed => Some(fixed.to_owned()),
+            };
+            let cost_text = cost_scale.get_untracked();
+            let cost_scale = match cost_text.trim() {
+                "" => None,
+                t => Some(
+                    t.parse::<f64>()
+                        .ok()
+                        .filter(|v| *v > 0.0 && v.is_finite())
+                        .ok_or_else(|| format!("cost scale {t} is not a positive number"))?,
+                ),
+            };
+            let seed_text = seed.get_untracked();
+            let seed = seed_text
+                .trim()
+                .parse::<u64>()
+                .map_err(|_| format!("seed {} is not a non-negative integer", seed_text.trim()))?;
+            let epochs_text = epochs.get_untracked();
+            let epochs = match epochs_text.trim() {
+                "" => None,
+                t => Some(
+                    t.parse::<usize>()
+                        .ok()
+                        .filter(|v| *v > 0)
+                        .ok_or_else(|| format!("epochs {t} is not a positive integer"))?,
+                ),
+            };
+            Ok(TrainRequest {
+                bundle_url: bundle_url.clone(),
+                bundle_sha256: sha.clone(),
+                router: router.get_untracked(),
+                features: features.get_untracked(),
+                lambda,
+                cost_scale,
+                seed,
+                epochs,
+            })
+        })();
+        let request = match parsed {
+            Ok(r) => r,
+            Err(e) => {
+                error.set(Some(e));
+                return;
+            }
+        };
+        error.set(None);
+        finished.set(None);
+        curve.set(Vec::new());
+        stage.set(Some("starting the training worker".to_owned()));
+        pending.set_value(Some(serde_json::to_string(&request).unwrap_or_default()));
+        match web::WorkerHandle::start(sandbox::WORKER_SCRIPT, on_message.clone(), on_worker_error)
+        {
+            Ok(handle) => {
+                TRAINER.with(|t| *t.borrow_mut() = Some(handle));
+                running.set(true);
+            }
+            Err(e) => {
+                stage.set(None);
+                error.set(Some(e));
+            }
+        }
+    };
+    let stop = move |_| {
+        stop_worker();
+        running.set(false);
+        stage.set(Some("stopped".to_owned()));
+    };
+    on_cleanup(move || {
+        stop_worker();
+    });
+    let backend = if webgpu {
+        "Backend: CPU (WebAssembly in a Web Worker). This browser exposes WebGPU, but training on WebGPU is not wired into the page yet, so the CPU path runs."
+    } else {
+        "Backend: CPU (WebAssembly in a Web Worker). This browser has no WebGPU (navigator.gpu); the CPU path runs."
+    };
+    let uses_lambda = move || matches!(router.get().as_str(), "linear" | "mlp");
+    view! {
+        <section class="sandbox" aria-labelledby="sandbox-title">
+            <h2 id="sandbox-title">"Router sandbox"</h2>
+            <p>"Train a router on this benchmark's embeddings, here in your browser, exactly as " <code>"vlrb train"</code> " does natively (train split; lambda and checkpoints chosen on dev by Rank Score; test picks scored by the same evaluator as uploads). The finished run becomes a leaderboard row."</p>
+            <p class="note" id="sandbox-backend">{backend}</p>
+            <div class="sandbox-form">
+                <label>"Router"
+                    <select id="sandbox-router" prop:value=move || router.get() on:change=move |ev| router.set(event_target_value(&ev))>
+                        <option value="mlp">"MLP (light, 256 hidden)"</option>
+                        <option value="linear">"Linear (softmax regression)"</option>
+                        <option value="knn">"kNN (k=5, cosine)"</option>
+                        <option value="prknn">"PRkNN (k=7, Copeland)"</option>
+                        <option value="ovr">"OVR (one logistic per model)"</option>
+                        <option value="prototype">"Prototype (K-means)"</option>
+                    </select>
+                </label>
+                <label>"Features"
+                    <select id="sandbox-features" prop:value=move || features.get() on:change=move |ev| features.set(event_target_value(&ev))>
+                        {feature_options.iter().map(|(v, l)| view! { <option value=*v>{*l}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>"Lambda"
+                    <select id="sandbox-lambda" prop:disabled=move || !uses_lambda() prop:value=move || lambda.get() on:change=move |ev| lambda.set(event_target_value(&ev))>
+                        <option value="sweep">"Sweep {0, 10, 100, 1000, 10000, ∞}, choose on dev"</option>
+                        <option value="0">"0"</option>
+                        <option value="10">"10"</option>
+                        <option value="100">"100"</option>
+                        <option value="1000">"1000"</option>
+                        <option value="10000">"10000"</option>
+                        <option value="inf">"∞ (cheapest correct)"</option>
+                        <option value="custom">"Custom…"</option>
+                    </select>
+                </label>
+                <label class:hidden=move || lambda.get() != "custom">"Custom lambda"
+                    <input id="sandbox-custom-lambda" type="text" inputmode="decimal" placeholder="e.g. 250 or inf" prop:value=move || custom_lambda.get() on:input=move |ev| custom_lambda.set(event_target_value(&ev))/>
+                </label>
+                <label>"Cost scale"
+                    <input id="sandbox-cost-scale" type="text" inputmode="decimal" placeholder="router default" prop:disabled=move || !uses_lambda() prop:value=move || cost_scale.get() on:input=move |ev| cost_scale.set(event_target_value(&ev))/>
+                </label>
+                <label>"Seed"
+                    <input id="sandbox-seed" type="text" inputmode="numeric" prop:value=move || seed.get() on:input=move |ev| seed.set(event_target_value(&ev))/>
+                </label>
+                <label>"Max epochs"
+                    <input id="sandbox-epochs" type="text" inputmode="numeric" placeholder="protocol (200/300)" prop:value=move || epochs.get() on:input=move |ev| epochs.set(event_target_value(&ev))/>
+                </label>
+                <div class="sandbox-buttons">
+                    <button type="button" id="sandbox-train" prop:disabled=move || running.get() on:click=start>"Train"</button>
+                    <button type="button" id="sandbox-stop" prop:disabled=move || !running.get() on:click=stop>"Stop"</button>
+                </div>
+            </div>
+            <p class="status" id="sandbox-status" role="status" aria-live="polite">{move || stage.get()}</p>
+            <div class="progress-holder" id="sandbox-chart" role="img" aria-label="Dev Rank Score after each epoch" inner_html=move || sandbox::progress_svg(&curve.get())></div>
+            {move || error.get().map(|e| view! { <p class="notice error" id="sandbox-error" role="alert">{e}</p> })}
+            {move || finished.get().map(|t| view! { <p class="notice ok" id="sandbox-done">{t}</p> })}
+        </section>
+    }
 }
 
 #[component]

@@ -4,6 +4,7 @@
 //! - [`upload`]: scoring uploaded predictions and their persistence format (no DOM);
 //! - [`urlstate`]: the view state carried by permalinks (no DOM);
 //! - [`plot`]: the accuracy-cost Pareto plot as SVG (plotters);
+//! - [`sandbox`]: router training requests and the worker's messages, and the training itself;
 //! - [`web`]: browser glue (same-origin fetches, storage, downloads);
 //! - [`app`]: the Leptos components.
 //!
@@ -14,6 +15,7 @@
 pub mod app;
 pub mod board;
 pub mod plot;
+pub mod sandbox;
 pub mod upload;
 pub mod urlstate;
 pub mod web;

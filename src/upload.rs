@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use vlrb_core::baselines::Baseline;
 use vlrb_core::metrics::Routing;
 use vlrb_core::model::{Benchmark, Split};
-use vlrb_core::predictions::{parse_predictions, resolve, to_csv};
+use vlrb_core::predictions::{SampleIndex, parse_predictions, resolve_with, to_csv};
 
 use crate::board::{Entry, Kind};
 
@@ -31,7 +31,12 @@ pub struct Accepted {
 
 /// Parses and resolves a predictions file. The error is the core's message (which names the culprit
 /// exactly as written and its line), prefixed with the file name when the message lacks it.
-pub fn score_file(bench: &Benchmark, bytes: &[u8], file_name: &str) -> Result<Accepted, String> {
+pub fn score_file(
+    bench: &Benchmark,
+    index: &SampleIndex,
+    bytes: &[u8],
+    file_name: &str,
+) -> Result<Accepted, String> {
     let prefix = |e: vlrb_core::Error| {
         let text = e.to_string();
         if text.starts_with(file_name) {
@@ -41,7 +46,7 @@ pub fn score_file(bench: &Benchmark, bytes: &[u8], file_name: &str) -> Result<Ac
         }
     };
     let rows = parse_predictions(bytes, file_name).map_err(prefix)?;
-    let resolved = resolve(bench, &rows).map_err(prefix)?;
+    let resolved = resolve_with(bench, index, &rows).map_err(prefix)?;
     Ok(Accepted {
         routing: resolved.routing,
         ignored_rows: resolved.ignored_rows,
@@ -143,7 +148,13 @@ mod tests {
     #[test]
     fn accepted_files_score_and_persist() {
         let bench = toy_bench();
-        let accepted = score_file(&bench, GOOD.as_bytes(), "mine.csv").unwrap();
+        let accepted = score_file(
+            &bench,
+            &SampleIndex::new(&bench),
+            GOOD.as_bytes(),
+            "mine.csv",
+        )
+        .unwrap();
         assert_eq!(accepted.ignored_rows, 1);
         assert_eq!(accepted.routing.picks, [0, 1, 2, 0, 0, 0, 0, 0]);
         let entry = Entry {
@@ -172,15 +183,27 @@ mod tests {
     fn rejections_name_the_culprit_and_file() {
         let bench = toy_bench();
         let unknown = GOOD.replace("Dear-XL", "GPT-5-ultra");
-        let err = score_file(&bench, unknown.as_bytes(), "bad.csv").unwrap_err();
+        let err = score_file(
+            &bench,
+            &SampleIndex::new(&bench),
+            unknown.as_bytes(),
+            "bad.csv",
+        )
+        .unwrap_err();
         assert!(
             err.starts_with("bad.csv: ") && err.contains("GPT-5-ultra") && err.contains("line 3"),
             "{err}"
         );
         let missing = GOOD.replace("OCRBench/7,cheap\n", "");
-        let err = score_file(&bench, missing.as_bytes(), "m.csv").unwrap_err();
+        let err = score_file(
+            &bench,
+            &SampleIndex::new(&bench),
+            missing.as_bytes(),
+            "m.csv",
+        )
+        .unwrap_err();
         assert!(err.contains("OCRBench/7"), "{err}");
-        let err = score_file(&bench, b"", "empty.csv").unwrap_err();
+        let err = score_file(&bench, &SampleIndex::new(&bench), b"", "empty.csv").unwrap_err();
         assert!(err.starts_with("empty.csv is empty"), "{err}");
     }
 
@@ -188,7 +211,13 @@ mod tests {
     fn the_template_is_a_valid_file() {
         let bench = toy_bench();
         let template = template_csv(&bench);
-        let accepted = score_file(&bench, template.as_bytes(), "t.csv").unwrap();
+        let accepted = score_file(
+            &bench,
+            &SampleIndex::new(&bench),
+            template.as_bytes(),
+            "t.csv",
+        )
+        .unwrap();
         assert_eq!(accepted.routing.rows.len(), 8);
     }
 

@@ -240,3 +240,64 @@ pub fn prefers_dark() -> bool {
         .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
         .is_some_and(|m| m.matches())
 }
+
+/// Whether the browser exposes WebGPU (`navigator.gpu`); an adapter may still be missing.
+pub fn has_webgpu() -> bool {
+    web_sys::window()
+        .and_then(|w| Reflect::get(&w.navigator(), &JsValue::from_str("gpu")).ok())
+        .is_some_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
+}
+
+/// A running Web Worker and its message handlers (dropped with it).
+pub struct WorkerHandle {
+    worker: web_sys::Worker,
+    _on_message: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_error: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl WorkerHandle {
+    /// Starts `script` (same origin), handing each text message to `on_message` and a failure to
+    /// start or run to `on_error`.
+    pub fn start(
+        script: &str,
+        mut on_message: impl FnMut(String) + 'static,
+        mut on_error: impl FnMut(String) + 'static,
+    ) -> Result<WorkerHandle, String> {
+        use wasm_bindgen::closure::Closure;
+        let worker = web_sys::Worker::new(script)
+            .map_err(|e| js_error(&format!("cannot start {script}"), e))?;
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+            move |event: web_sys::MessageEvent| {
+                on_message(event.data().as_string().unwrap_or_default())
+            },
+        );
+        let script_name = script.to_owned();
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let detail = Reflect::get(&event, &JsValue::from_str("message"))
+                .ok()
+                .and_then(|m| m.as_string())
+                .unwrap_or_else(|| "it could not be loaded".to_owned());
+            on_error(format!("{script_name} failed: {detail}"))
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        Ok(WorkerHandle {
+            worker,
+            _on_message: on_message,
+            _on_error: on_error,
+        })
+    }
+
+    /// Posts a text message to the worker.
+    pub fn post(&self, text: &str) -> Result<(), String> {
+        self.worker
+            .post_message(&JsValue::from_str(text))
+            .map_err(|e| js_error("cannot message the worker", e))
+    }
+}
+
+impl Drop for WorkerHandle {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}

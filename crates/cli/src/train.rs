@@ -105,11 +105,13 @@ fn train_with<C: Compute>(
     let started = Instant::now();
     let outcome = routers::train(data, config, compute, &mut |p| {
         if p.epoch == 1 || p.epoch % 10 == 0 {
+            // Routers without a lambda (PRkNN, OVR) or a loss (kNN) report NaN there.
+            let or_dash = |v: f64, text: String| if v.is_nan() { "-".to_owned() } else { text };
             eprintln!(
-                "lambda {:>7} epoch {:>3} loss {:.5} dev rank score {:.2}",
-                p.lambda,
+                "lambda {:>7} epoch {:>3} loss {:>8} dev rank score {:.2}",
+                or_dash(p.lambda, p.lambda.to_string()),
                 p.epoch,
-                p.loss,
+                or_dash(p.loss, format!("{:.5}", p.loss)),
                 100.0 * p.dev_rank_score
             );
         }

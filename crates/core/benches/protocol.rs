@@ -11,7 +11,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use vlrb_core::baselines::{Baseline, random_picks};
 use vlrb_core::metrics::{Routing, evaluate};
 use vlrb_core::model::{BitMatrix, CostBounds, Model, Provenance, Samples};
-use vlrb_core::predictions::{parse_predictions, resolve, to_csv};
+use vlrb_core::predictions::{SampleIndex, parse_predictions, resolve, resolve_with, to_csv};
 use vlrb_core::{Benchmark, Split, catalog};
 
 const N: usize = 30_540;
@@ -152,6 +152,21 @@ fn protocol(c: &mut Criterion) {
             let resolved = resolve(&bench, &parsed).unwrap();
             black_box(evaluate(&bench, &resolved.routing))
         })
+    });
+    // The browser (and pandas, whose id -> row Series is built once) index the benchmark once.
+    let index = SampleIndex::new(&bench);
+    c.bench_function(
+        "eval: parse + score 6,108-row CSV, prebuilt sample index",
+        |b| {
+            b.iter(|| {
+                let parsed = parse_predictions(black_box(csv.as_bytes()), "p.csv").unwrap();
+                let resolved = resolve_with(&bench, &index, &parsed).unwrap();
+                black_box(evaluate(&bench, &resolved.routing))
+            })
+        },
+    );
+    c.bench_function("eval: build the sample index (30,540 ids)", |b| {
+        b.iter(|| black_box(SampleIndex::new(black_box(&bench))))
     });
     c.bench_function("baselines: all five with per-dataset breakdown", |b| {
         b.iter(|| {

@@ -200,34 +200,60 @@ pub struct Resolved {
     pub ignored_rows: usize,
 }
 
+/// Lookup tables from sample ids and model ids/names to rows and columns of one benchmark: built
+/// once per benchmark (the browser keeps one per loaded bundle) so that resolving a file is a pass
+/// over its rows only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SampleIndex {
+    samples: HashMap<String, usize>,
+    models: HashMap<String, usize>,
+}
+
+impl SampleIndex {
+    /// Indexes `bench`'s sample ids and its model ids and display names (an id wins over a name).
+    pub fn new(bench: &Benchmark) -> SampleIndex {
+        let samples = bench
+            .samples
+            .ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.clone(), i))
+            .collect();
+        let models = bench
+            .models
+            .iter()
+            .enumerate()
+            .rev()
+            .flat_map(|(j, m)| [(m.name.clone(), j), (m.id.clone(), j)])
+            .collect();
+        SampleIndex { samples, models }
+    }
+}
+
 /// Applies the protocol's rules: unknown sample ids and models, duplicates and missing test samples
 /// are errors naming the culprit (as written) and its line.
 pub fn resolve(bench: &Benchmark, rows: &[PredictionRow]) -> Result<Resolved> {
-    let index: HashMap<&str, usize> = bench
-        .samples
-        .ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
-    let model_index: HashMap<&str, usize> = bench
-        .models
-        .iter()
-        .enumerate()
-        .rev()
-        .flat_map(|(j, m)| [(m.name.as_str(), j), (m.id.as_str(), j)])
-        .collect();
+    resolve_with(bench, &SampleIndex::new(bench), rows)
+}
+
+/// [`resolve`] with a prebuilt [`SampleIndex`] of the same benchmark.
+pub fn resolve_with(
+    bench: &Benchmark,
+    lookup: &SampleIndex,
+    rows: &[PredictionRow],
+) -> Result<Resolved> {
+    let (index, model_index) = (&lookup.samples, &lookup.models);
     let n = bench.num_samples();
     let mut pick: Vec<Option<(usize, usize)>> = vec![None; n];
     let mut ignored_rows = 0;
     for row in rows {
-        let Some(&i) = index.get(row.sample_id.as_str()) else {
+        let Some(&i) = index.get(&row.sample_id) else {
             return Err(reject(format!(
                 "line {}: unknown sample id {}",
                 row.line, row.sample_id
             )));
         };
-        let Some(&j) = model_index.get(row.model.as_str()) else {
+        let Some(&j) = model_index.get(&row.model) else {
             return Err(reject(format!(
                 "line {}: unknown model {} (expected one of the benchmark's {} model ids or names)",
                 row.line,

@@ -135,11 +135,11 @@ impl TrainConfig {
 /// One epoch's report.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Progress {
-    /// Lambda being trained.
+    /// Lambda being trained (NaN for routers without one: PRkNN, OVR).
     pub lambda: f64,
     /// Epoch, 1-based.
     pub epoch: usize,
-    /// Mean training loss of the epoch.
+    /// Mean training loss of the epoch (NaN for kNN-style routers, which have none).
     pub loss: f64,
     /// Dev Rank Score (fraction) after the epoch.
     pub dev_rank_score: f64,
