@@ -56,3 +56,40 @@ for _ in range(30):
     times.append(time.perf_counter() - t)
 print(f"pandas {pd.__version__} / numpy {np.__version__}: parse + score median {statistics.median(times)*1e3:.2f} ms "
       f"(min {min(times)*1e3:.2f} ms) over {len(times)} runs; accuracy {out['accuracy']:.6f} rank {out['rank_score']:.6f}")
+
+
+def breakdown(rows, cols):
+    hit = Y[rows, cols].astype(np.float64)
+    cost = C[rows, cols].astype(np.float64)
+    acc, avg = hit.mean(), cost.mean()
+    df = pd.DataFrame({"dataset": meta["dataset"].to_numpy()[rows], "hit": hit, "cost": cost})
+    g = df.groupby("dataset").agg(accuracy=("hit", "mean"), avg_cost=("cost", "mean"))
+    g["rank_score"] = rank_score(g["accuracy"], g["avg_cost"], bounds["cmin"], bounds["cmax"])
+    return acc, avg, rank_score(acc, avg, bounds["cmin"], bounds["cmax"]), g
+
+
+def baselines():
+    """The five baselines of the protocol (fitted on the test split) with per-dataset breakdowns."""
+    y, c = Y[test_rows].astype(bool), C[test_rows].astype(np.float64)
+    k = y.shape[1]
+    # Oracle: the cheapest correct model, else the cheapest model (ties: lowest column).
+    masked = np.where(y, c, np.inf)
+    oracle = np.where(y.any(axis=1), masked.argmin(axis=1), c.argmin(axis=1))
+    strongest = np.full(len(test_rows), y.mean(axis=0).argmax())
+    cheapest = np.full(len(test_rows), c.mean(axis=0).argmin())
+    ds = meta["dataset"].to_numpy()[test_rows]
+    per_ds = np.empty(len(test_rows), dtype=np.int64)
+    for d in np.unique(ds):
+        m = ds == d
+        per_ds[m] = y[m].mean(axis=0).argmax()
+    random = np.random.RandomState(42).randint(0, k, size=len(test_rows))
+    return [breakdown(test_rows, picks) for picks in (oracle, strongest, cheapest, per_ds, random)]
+
+
+times = []
+for _ in range(30):
+    t = time.perf_counter()
+    baselines()
+    times.append(time.perf_counter() - t)
+print(f"numpy/pandas: all five baselines with per-dataset breakdown median {statistics.median(times)*1e3:.2f} ms "
+      f"(min {min(times)*1e3:.2f} ms) over {len(times)} runs")

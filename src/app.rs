@@ -497,9 +497,20 @@ async fn load_submissions(
             return (entries, errors);
         }
     };
-    for sub in list.into_iter().filter(|s| s.bench == name) {
-        let scored = match web::fetch_bytes(&sub.file, |_, _| {}).await {
-            Ok(bytes) => upload::score_file(bench, index, &bytes, &sub.file),
+    let list: Vec<SubmissionInfo> = list.into_iter().filter(|s| s.bench == name).collect();
+    // All requests start at once; each file is scored as it arrives.
+    let fetches: Vec<_> = list.iter().map(|s| web::start_fetch(&s.file)).collect();
+    for (sub, fetch) in list.into_iter().zip(fetches) {
+        let text = match fetch {
+            Ok(fetch) => web::text_optional(fetch, &sub.file).await,
+            Err(e) => Err(e),
+        };
+        let scored = match text {
+            Ok(Some(text)) => upload::score_file(bench, index, text.as_bytes(), &sub.file),
+            Ok(None) => Err(format!(
+                "{} is listed in {SUBMISSIONS} but missing",
+                sub.file
+            )),
             Err(e) => Err(e),
         };
         match scored {

@@ -165,6 +165,17 @@ fn protocol(c: &mut Criterion) {
             })
         },
     );
+    c.bench_function("eval, step 1: parse the 6,108-row CSV", |b| {
+        b.iter(|| black_box(parse_predictions(black_box(csv.as_bytes()), "p.csv").unwrap()))
+    });
+    let parsed = parse_predictions(csv.as_bytes(), "p.csv").unwrap();
+    c.bench_function("eval, step 2: resolve with the prebuilt index", |b| {
+        b.iter(|| black_box(resolve_with(&bench, &index, black_box(&parsed)).unwrap()))
+    });
+    let resolved = resolve_with(&bench, &index, &parsed).unwrap();
+    c.bench_function("eval, step 3: score (overall + per dataset)", |b| {
+        b.iter(|| black_box(evaluate(&bench, black_box(&resolved.routing))))
+    });
     c.bench_function("eval: build the sample index (30,540 ids)", |b| {
         b.iter(|| black_box(SampleIndex::new(black_box(&bench))))
     });

@@ -37,23 +37,11 @@ pub struct Metrics {
 impl Metrics {
     /// Metrics of routing each `(row, model)` pair (f64 sums over the f32 matrix, in the given order).
     pub fn of(bench: &Benchmark, routed: impl IntoIterator<Item = (usize, usize)>) -> Metrics {
-        let (mut n, mut correct, mut cost) = (0usize, 0usize, 0.0f64);
+        let mut sums = Sums::default();
         for (i, j) in routed {
-            n += 1;
-            correct += bench.correct(i, j) as usize;
-            cost += bench.cost(i, j);
+            sums.add(bench, i, j);
         }
-        let (accuracy, avg_cost) = if n == 0 {
-            (0.0, 0.0)
-        } else {
-            (correct as f64 / n as f64, cost / n as f64)
-        };
-        Metrics {
-            num_samples: n,
-            accuracy,
-            avg_cost,
-            rank_score: rank_score(accuracy, avg_cost, bench.bounds),
-        }
+        sums.metrics(bench.bounds)
     }
 
     /// Cost summed over the scored samples (the paper's "Avg. Cost" unit: dollars over the test split).
@@ -115,27 +103,75 @@ impl Routing {
 pub fn evaluate(bench: &Benchmark, routing: &Routing) -> Evaluation {
     Evaluation {
         overall: Metrics::of(bench, routing.pairs()),
-        per_dataset: breakdown(bench, routing, |i| bench.samples.dataset_of(i)),
+        per_dataset: breakdown(bench, routing, |d| bench.samples.datasets[d].as_str()),
     }
 }
 
 /// Per-group metrics (General, STEM, Charts & OCR), groups in ASCII order.
 pub fn per_group(bench: &Benchmark, routing: &Routing) -> Vec<DatasetMetrics> {
-    breakdown(bench, routing, |i| bench.samples.group_of(i))
+    breakdown(bench, routing, |d| bench.samples.dataset_groups[d].as_str())
 }
 
+/// Running sums of one scored subset, in routing order (so every breakdown adds the same costs in
+/// the same order as a plain filtered pass would).
+#[derive(Debug, Clone, Copy, Default)]
+struct Sums {
+    n: usize,
+    correct: usize,
+    cost: f64,
+}
+
+impl Sums {
+    fn add(&mut self, bench: &Benchmark, i: usize, j: usize) {
+        self.n += 1;
+        self.correct += bench.correct(i, j) as usize;
+        self.cost += bench.cost(i, j);
+    }
+
+    fn metrics(self, bounds: CostBounds) -> Metrics {
+        let (accuracy, avg_cost) = if self.n == 0 {
+            (0.0, 0.0)
+        } else {
+            (
+                self.correct as f64 / self.n as f64,
+                self.cost / self.n as f64,
+            )
+        };
+        Metrics {
+            num_samples: self.n,
+            accuracy,
+            avg_cost,
+            rank_score: rank_score(accuracy, avg_cost, bounds),
+        }
+    }
+}
+
+/// Metrics per label (in ASCII order), `label` naming each interned dataset's bucket; one pass
+/// over the routing.
 fn breakdown<'a>(
     bench: &'a Benchmark,
     routing: &Routing,
-    key: impl Fn(usize) -> &'a str,
+    label: impl Fn(usize) -> &'a str,
 ) -> Vec<DatasetMetrics> {
-    let mut keys: Vec<&str> = routing.rows.iter().map(|&i| key(i)).collect();
-    keys.sort_unstable();
-    keys.dedup();
-    keys.into_iter()
-        .map(|k| DatasetMetrics {
-            dataset: k.to_owned(),
-            metrics: Metrics::of(bench, routing.filtered(|i| key(i) == k)),
+    let per_dataset: Vec<&str> = (0..bench.samples.datasets.len()).map(label).collect();
+    let mut names = per_dataset.clone();
+    names.sort_unstable();
+    names.dedup();
+    let bucket: Vec<usize> = per_dataset
+        .iter()
+        .map(|l| names.binary_search(l).unwrap_or(0))
+        .collect();
+    let mut sums = vec![Sums::default(); names.len()];
+    for (i, j) in routing.pairs() {
+        sums[bucket[bench.samples.dataset[i] as usize]].add(bench, i, j);
+    }
+    names
+        .into_iter()
+        .zip(sums)
+        .filter(|(_, s)| s.n > 0)
+        .map(|(name, s)| DatasetMetrics {
+            dataset: name.to_owned(),
+            metrics: s.metrics(bench.bounds),
         })
         .collect()
 }

@@ -4,6 +4,9 @@
 //! culprit exactly as written in the file and its line.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+use rustc_hash::FxHasher;
 
 use crate::error::{Error, Result};
 use crate::metrics::Routing;
@@ -205,9 +208,12 @@ pub struct Resolved {
 /// over its rows only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SampleIndex {
-    samples: HashMap<String, usize>,
-    models: HashMap<String, usize>,
+    samples: FxMap<usize>,
+    models: FxMap<usize>,
 }
+
+/// A string-keyed map with a fast non-cryptographic hash (ids are not adversarial here).
+type FxMap<V> = HashMap<String, V, BuildHasherDefault<FxHasher>>;
 
 impl SampleIndex {
     /// Indexes `bench`'s sample ids and its model ids and display names (an id wins over a name).
@@ -244,7 +250,8 @@ pub fn resolve_with(
 ) -> Result<Resolved> {
     let (index, model_index) = (&lookup.samples, &lookup.models);
     let n = bench.num_samples();
-    let mut pick: Vec<Option<(usize, usize)>> = vec![None; n];
+    // (line, model column) of each sample's prediction so far.
+    let mut pick: Vec<Option<(u32, u32)>> = vec![None; n];
     let mut ignored_rows = 0;
     for row in rows {
         let Some(&i) = index.get(&row.sample_id) else {
@@ -267,7 +274,7 @@ pub fn resolve_with(
                 row.line, row.sample_id
             )));
         }
-        pick[i] = Some((row.line, j));
+        pick[i] = Some((row.line as u32, j as u32));
         if bench.samples.split[i] != Split::Test {
             ignored_rows += 1;
         }
@@ -288,7 +295,7 @@ pub fn resolve_with(
     }
     let picks = rows_test
         .iter()
-        .map(|&i| pick[i].map_or(0, |(_, j)| j))
+        .map(|&i| pick[i].map_or(0, |(_, j)| j as usize))
         .collect();
     Ok(Resolved {
         routing: Routing {
