@@ -1448,7 +1448,7 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
             <div class="sandbox-form">
                 <label>"Router"
                     <select id="sandbox-router" prop:value=move || router.get() on:change=move |ev| router.set(event_target_value(&ev))>
-                        <option value="mlp">"MLP (light, 256 hidden)"</option>
+                        <option value="mlp">"MLP (light)"</option>
                         <option value="linear">"Linear (softmax regression)"</option>
                         <option value="knn">"kNN (k=5, cosine)"</option>
                         <option value="prknn">"PRkNN (k=7, Copeland)"</option>
@@ -1463,7 +1463,7 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
                 </label>
                 <label>"Lambda"
                     <select id="sandbox-lambda" prop:disabled=move || !uses_lambda() prop:value=move || lambda.get() on:change=move |ev| lambda.set(event_target_value(&ev))>
-                        <option value="sweep">"Sweep {0, 10, 100, 1000, 10000, ∞}, choose on dev"</option>
+                        <option value="sweep" title="Train each of 0, 10, 100, 1000, 10000 and ∞; keep the best on dev">"Sweep the grid"</option>
                         <option value="0">"0"</option>
                         <option value="10">"10"</option>
                         <option value="100">"100"</option>
@@ -1491,7 +1491,12 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
                 </div>
             </div>
             <p class="status" id="sandbox-status" role="status" aria-live="polite">{move || stage.get()}</p>
-            <div class="progress-holder" id="sandbox-chart" role="img" aria-label="Dev Rank Score after each epoch" inner_html=move || sandbox::progress_svg(&curve.get())></div>
+            {move || {
+                let points = curve.get();
+                (!points.is_empty()).then(|| view! {
+                    <div class="progress-holder" id="sandbox-chart" role="img" aria-label="Dev Rank Score after each epoch" inner_html=sandbox::progress_svg(&points)></div>
+                })
+            }}
             {move || error.get().map(|e| view! { <p class="notice error" id="sandbox-error" role="alert">{e}</p> })}
             {move || finished.get().map(|t| view! { <p class="notice ok" id="sandbox-done">{t}</p> })}
         </section>

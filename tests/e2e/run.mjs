@@ -370,6 +370,8 @@ async function main() {
             sameNumbers(row, expected, `sandbox ${run.router}`);
             const lines = await page.$$eval('#sandbox-chart polyline', (l) => l.length);
             assert(lines >= 1, 'the progress chart has no line');
+            mkdirSync(SHOTS, { recursive: true });
+            await (await page.$('section.sandbox')).screenshot({ path: join(SHOTS, `sandbox-${run.router}.png`) });
             measurements.push(`${sandboxBench.name}: sandbox ${run.router} (${run.args.join(' ') || 'protocol settings'}) trained in the worker in ${wall} ms wall; longest main-thread stall ${maxGap.toFixed(0)} ms; ${done.trim()}`);
             assert(maxGap < 1000, `the page froze for ${maxGap.toFixed(0)} ms while training`);
             await page.close();
