@@ -1253,6 +1253,9 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
     let sha = loaded.sha256.clone();
     let test_rows = loaded.bench.samples.rows_in(Split::Test);
     let num_models = loaded.bench.num_models();
+    let bench = loaded.bench.clone();
+    // The last finished run's test picks in the upload format: (file name, CSV).
+    let predictions = RwSignal::new(None::<(String, String)>);
 
     // The request waits here until the worker says it is ready.
     let pending = StoredValue::new(None::<String>);
@@ -1304,14 +1307,19 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
             let names: Vec<String> = state.entries().iter().map(|e| e.name.clone()).collect();
             let taken: Vec<&str> = names.iter().map(String::as_str).collect();
             let name = board::unique_name(&sandbox::entry_name(&result), &taken);
+            let routing = vlrb_core::metrics::Routing {
+                rows: test_rows.clone(),
+                picks: result.picks.iter().map(|&j| usize::from(j)).collect(),
+            };
+            predictions.set(Some((
+                format!("{}.csv", upload::file_stem(&name)),
+                vlrb_core::predictions::to_csv(&bench, &routing),
+            )));
             state.uploads.update(|u| {
                 u.push(Entry {
                     name: name.clone(),
                     kind: Kind::Upload,
-                    routing: Arc::new(vlrb_core::metrics::Routing {
-                        rows: test_rows.clone(),
-                        picks: result.picks.iter().map(|&j| usize::from(j)).collect(),
-                    }),
+                    routing: Arc::new(routing),
                     meta: None,
                 })
             });
@@ -1411,6 +1419,7 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
         };
         error.set(None);
         finished.set(None);
+        predictions.set(None);
         curve.set(Vec::new());
         stage.set(Some("starting the training worker".to_owned()));
         pending.set_value(Some(serde_json::to_string(&request).unwrap_or_default()));
@@ -1499,6 +1508,13 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
             }}
             {move || error.get().map(|e| view! { <p class="notice error" id="sandbox-error" role="alert">{e}</p> })}
             {move || finished.get().map(|t| view! { <p class="notice ok" id="sandbox-done">{t}</p> })}
+            {move || predictions.get().map(|(file, csv)| view! {
+                <button type="button" id="sandbox-download" on:click=move |_| {
+                    if let Err(e) = web::download(&file, "text/csv", &csv) {
+                        error.set(Some(e));
+                    }
+                }>"Download the test predictions (CSV, upload format)"</button>
+            })}
         </section>
     }
 }

@@ -128,6 +128,19 @@ pub fn restore(bench: &Benchmark, bundle_sha256: &str, text: &str) -> Result<Vec
         .collect()
 }
 
+/// A file name stem for a row name: letters, digits, `.`, `-` and `_` kept, anything else `_`.
+pub fn file_stem(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 /// A valid predictions file for the benchmark (every test sample, routed to the cheapest model on
 /// average), to be edited: the template offered for download.
 pub fn template_csv(bench: &Benchmark) -> String {
@@ -137,6 +150,15 @@ pub fn template_csv(bench: &Benchmark) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn file_stem_keeps_safe_characters_only() {
+        assert_eq!(
+            file_stem("mlp text λ=10 seed 42 (x)"),
+            "mlp_text___10_seed_42__x_"
+        );
+        assert_eq!(file_stem("a.b-c_d"), "a.b-c_d");
+    }
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     use crate::testing::toy_bench;

@@ -368,6 +368,11 @@ async function main() {
             const row = rowOf(await board(page), name);
             assert(row.kind === 'upload', `${name} is ${row.kind}`);
             sameNumbers(row, expected, `sandbox ${run.router}`);
+            // The exported test predictions score to the same row under `vlrb eval`.
+            const [download] = await Promise.all([page.waitForEvent('download'), page.click('#sandbox-download')]);
+            const exported = join(OUT, `sandbox-${run.router}.csv`);
+            await download.saveAs(exported);
+            sameNumbers(row, vlrb('eval', join(SITE, 'bundles', sandboxBench.file), exported), `sandbox ${run.router} export`);
             const lines = await page.$$eval('#sandbox-chart polyline', (l) => l.length);
             assert(lines >= 1, 'the progress chart has no line');
             mkdirSync(SHOTS, { recursive: true });
