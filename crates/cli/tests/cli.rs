@@ -176,6 +176,26 @@ fn bad_predictions_exit_nonzero_naming_the_culprit() {
             "{file}: stderr {stderr:?} does not name {culprit}"
         );
         assert_eq!(stderr.trim_end().lines().count(), 1, "{file}: one message");
+        // The message gives the culprit's line (the repeat, for a duplicate; the files use CRLF).
+        let text = std::fs::read_to_string(fixture(&format!("predictions/{file}"))).unwrap();
+        let mut hits = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.contains(culprit.as_str().unwrap()))
+            .map(|(n, _)| n + 1);
+        let line = if file.contains("duplicate") {
+            hits.last()
+        } else if file.contains("missing") {
+            None
+        } else {
+            hits.next()
+        };
+        if let Some(line) = line {
+            assert!(
+                stderr.contains(&format!("line {line}:")),
+                "{file}: {stderr:?} does not give line {line}"
+            );
+        }
     }
 }
 

@@ -118,14 +118,19 @@ fn parse_delimited(text: &str, delimiter: u8, file_name: &str) -> Result<Vec<Pre
     let (id_col, model_col) = (column("sample_id")?, column("model")?);
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
+    // Line numbers from byte offsets: the csv crate places a record after CRLF on the `\n` of
+    // the previous line, so its own line count is one short for CRLF files.
+    let mut lines = LineCounter::new(text);
     loop {
-        let line = reader.position().line() as usize;
+        let line = lines.line_at(reader.position().byte() as usize);
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => return Err(reject(format!("{file_name}: line {line}: {e}"))),
         }
-        let line = record.position().map_or(line, |p| p.line() as usize);
+        let line = record
+            .position()
+            .map_or(line, |p| lines.line_at(p.byte() as usize));
         if record.iter().all(|f| f.is_empty()) {
             continue;
         }
@@ -145,6 +150,39 @@ fn parse_delimited(text: &str, delimiter: u8, file_name: &str) -> Result<Vec<Pre
         });
     }
     Ok(rows)
+}
+
+/// 1-based line numbers of byte offsets visited in increasing order, skipping the line breaks a
+/// record may start on.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> LineCounter<'a> {
+        LineCounter {
+            text: text.as_bytes(),
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    fn line_at(&mut self, byte: usize) -> usize {
+        let mut start = byte.min(self.text.len());
+        while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start >= self.offset {
+            self.line += self.text[self.offset..start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            self.offset = start;
+        }
+        self.line
+    }
 }
 
 fn parse_json_array(text: &str, file_name: &str) -> Result<Vec<PredictionRow>> {
@@ -316,4 +354,38 @@ pub fn to_csv(bench: &Benchmark, routing: &Routing) -> String {
     }
     result.expect("writing CSV to memory cannot fail");
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &str, name: &str) -> Vec<usize> {
+        parse_predictions(text.as_bytes(), name)
+            .unwrap()
+            .iter()
+            .map(|r| r.line)
+            .collect()
+    }
+
+    #[test]
+    fn line_numbers_count_lf_crlf_and_blank_lines() {
+        assert_eq!(lines("sample_id,model\nA,x\nB,y\n", "p.csv"), [2, 3]);
+        assert_eq!(lines("sample_id,model\r\nA,x\r\nB,y\r\n", "p.csv"), [2, 3]);
+        assert_eq!(
+            lines("sample_id,model\r\n\r\nA,x\r\n\r\n\r\nB,y", "p.csv"),
+            [3, 6]
+        );
+        assert_eq!(
+            lines("sample_id\tmodel\r\n\"A\r\nmore\"\tx\r\nB\ty\r\n", "p.tsv"),
+            [2, 4]
+        );
+        assert_eq!(
+            lines(
+                "{\"sample_id\":\"A\",\"model\":\"x\"}\r\n\r\n{\"sample_id\":\"B\",\"model\":\"y\"}",
+                "p.jsonl"
+            ),
+            [1, 3]
+        );
+    }
 }
