@@ -10,6 +10,7 @@ use vlrb_core::bootstrap::{DEFAULT_RESAMPLES, DEFAULT_SEED, EntryInterval, Paire
 use vlrb_core::bundle::{self, PROTOCOL_VERSION};
 use vlrb_core::model::{Benchmark, Split};
 use vlrb_core::predictions::SampleIndex;
+use vlrb_core::soft_labels::{LAMBDA_GRID, lambda_text, parse_lambda};
 use wasm_bindgen::JsCast;
 
 use crate::board::{self, Entry, ExportContext, Filter, Kind, Row, SortKey};
@@ -1260,14 +1261,19 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
     // The request waits here until the worker says it is ready.
     let pending = StoredValue::new(None::<String>);
     let stop_worker = move || TRAINER.with(|t| t.borrow_mut().take());
+    // Ends the run with a message next to the sandbox.
+    let fail = move |message: String| {
+        stop_worker();
+        running.set(false);
+        stage.set(None);
+        error.set(Some(message));
+    };
     let on_message = move |text: String| match serde_json::from_str::<WorkerMessage>(&text) {
         Ok(WorkerMessage::Ready) => {
             let request = pending.get_value().unwrap_or_default();
             let sent = TRAINER.with(|t| t.borrow().as_ref().map(|h| h.post(&request)));
             if let Some(Err(e)) = sent {
-                stop_worker();
-                running.set(false);
-                error.set(Some(e));
+                fail(e);
             }
         }
         Ok(WorkerMessage::Stage { text }) => stage.set(Some(text)),
@@ -1296,21 +1302,15 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
                 .loaded
                 .get_untracked()
                 .is_some_and(|l| l.sha256 == result.request.bundle_sha256);
-            let fits = result.picks.len() == test_rows.len()
-                && result.picks.iter().all(|&j| (j as usize) < num_models);
-            if !current || !fits {
-                error.set(Some(
-                    "the finished run belongs to another benchmark and was dropped".to_owned(),
-                ));
+            let routing = upload::routing_from_picks(&test_rows, num_models, &result.picks)
+                .filter(|_| current);
+            let Some(routing) = routing else {
+                fail("the finished run belongs to another benchmark and was dropped".to_owned());
                 return;
-            }
+            };
             let names: Vec<String> = state.entries().iter().map(|e| e.name.clone()).collect();
             let taken: Vec<&str> = names.iter().map(String::as_str).collect();
             let name = board::unique_name(&sandbox::entry_name(&result), &taken);
-            let routing = vlrb_core::metrics::Routing {
-                rows: test_rows.clone(),
-                picks: result.picks.iter().map(|&j| usize::from(j)).collect(),
-            };
             predictions.set(Some((
                 format!("{}.csv", upload::file_stem(&name)),
                 vlrb_core::predictions::to_csv(&bench, &routing),
@@ -1343,25 +1343,8 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
                 result.seconds, result.backend, result.epochs, result.k_tokens_per_s
             )));
         }
-        Ok(WorkerMessage::Failed { message }) => {
-            stop_worker();
-            running.set(false);
-            stage.set(None);
-            error.set(Some(message));
-        }
-        Err(e) => {
-            stop_worker();
-            running.set(false);
-            error.set(Some(format!(
-                "unreadable message from the training worker: {e}"
-            )));
-        }
-    };
-    let on_worker_error = move |text: String| {
-        stop_worker();
-        running.set(false);
-        stage.set(None);
-        error.set(Some(text));
+        Ok(WorkerMessage::Failed { message }) => fail(message),
+        Err(e) => fail(format!("unreadable message from the training worker: {e}")),
     };
     let start = move |_| {
         let parsed = (|| -> Result<TrainRequest, String> {
@@ -1369,7 +1352,7 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
                 "sweep" => None,
                 "custom" => {
                     let text = custom_lambda.get_untracked();
-                    sandbox::parse_lambda(&text)?;
+                    parse_lambda(&text)?;
                     Some(text.trim().to_owned())
                 }
                 fixed => Some(fixed.to_owned()),
@@ -1423,8 +1406,7 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
         curve.set(Vec::new());
         stage.set(Some("starting the training worker".to_owned()));
         pending.set_value(Some(serde_json::to_string(&request).unwrap_or_default()));
-        match web::WorkerHandle::start(sandbox::WORKER_SCRIPT, on_message.clone(), on_worker_error)
-        {
+        match web::WorkerHandle::start(sandbox::WORKER_SCRIPT, on_message.clone(), fail) {
             Ok(handle) => {
                 TRAINER.with(|t| *t.borrow_mut() = Some(handle));
                 running.set(true);
@@ -1448,7 +1430,10 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
     } else {
         "Backend: CPU (WebAssembly in a Web Worker). This browser has no WebGPU (navigator.gpu); the CPU path runs."
     };
-    let uses_lambda = move || matches!(router.get().as_str(), "linear" | "mlp");
+    let uses_lambda = move || {
+        vlrb_core::routers::RouterKind::parse(&router.get())
+            .is_some_and(vlrb_core::routers::RouterKind::uses_lambda)
+    };
     view! {
         <section class="sandbox" aria-labelledby="sandbox-title">
             <h2 id="sandbox-title">"Router sandbox"</h2>
@@ -1472,13 +1457,11 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
                 </label>
                 <label>"Lambda"
                     <select id="sandbox-lambda" prop:disabled=move || !uses_lambda() prop:value=move || lambda.get() on:change=move |ev| lambda.set(event_target_value(&ev))>
-                        <option value="sweep" title="Train each of 0, 10, 100, 1000, 10000 and ∞; keep the best on dev">"Sweep the grid"</option>
-                        <option value="0">"0"</option>
-                        <option value="10">"10"</option>
-                        <option value="100">"100"</option>
-                        <option value="1000">"1000"</option>
-                        <option value="10000">"10000"</option>
-                        <option value="inf">"∞ (cheapest correct)"</option>
+                        <option value="sweep" title="Train each lambda of the grid below; keep the best on dev">"Sweep the grid"</option>
+                        {LAMBDA_GRID.map(|l| {
+                            let label = if l.is_infinite() { "∞ (cheapest correct)".to_owned() } else { lambda_text(l) };
+                            view! { <option value=lambda_text(l)>{label}</option> }
+                        }).collect_view()}
                         <option value="custom">"Custom…"</option>
                     </select>
                 </label>

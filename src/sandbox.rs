@@ -7,6 +7,7 @@ use vlrb_core::model::Benchmark;
 use vlrb_core::routers::compute::Cpu;
 use vlrb_core::routers::features::Fusion;
 use vlrb_core::routers::{self, Control, Data, RouterKind, TrainConfig};
+use vlrb_core::soft_labels::{lambda_text, parse_lambda};
 
 /// The script that starts the training worker (`www/train-worker.js`, copied by Trunk).
 pub const WORKER_SCRIPT: &str = "train-worker.js";
@@ -97,28 +98,6 @@ pub enum WorkerMessage {
         /// The message shown next to the sandbox.
         message: String,
     },
-}
-
-/// Lambda as text: `inf`, `-` for none (NaN), else the shortest round-trip form.
-pub fn lambda_text(lambda: f64) -> String {
-    if lambda.is_nan() {
-        "-".to_owned()
-    } else if lambda.is_infinite() {
-        "inf".to_owned()
-    } else {
-        format!("{lambda}")
-    }
-}
-
-/// Parses a lambda as `vlrb train --lambda` does (a non-negative number or `inf`).
-pub fn parse_lambda(text: &str) -> Result<f64, String> {
-    match text.trim() {
-        "inf" | "Inf" | "infinity" | "∞" => Ok(f64::INFINITY),
-        t => match t.parse::<f64>() {
-            Ok(v) if v >= 0.0 && v.is_finite() => Ok(v),
-            _ => Err(format!("lambda {t} is not a non-negative number or inf")),
-        },
-    }
 }
 
 /// The leaderboard row name of a finished run.
@@ -258,17 +237,6 @@ pub fn progress_svg(points: &[CurvePoint]) -> String {
 mod tests {
     use super::*;
     use wasm_bindgen_test::wasm_bindgen_test;
-
-    #[wasm_bindgen_test]
-    fn lambda_text_round_trips_through_parse() {
-        for l in [0.0, 10.0, 0.25, 1e4, f64::INFINITY] {
-            assert_eq!(parse_lambda(&lambda_text(l)).unwrap(), l);
-        }
-        assert_eq!(lambda_text(f64::NAN), "-");
-        let err = parse_lambda("-3").unwrap_err();
-        assert!(err.contains("-3"), "{err}");
-        assert!(parse_lambda("NaN").is_err());
-    }
 
     #[wasm_bindgen_test]
     fn progress_chart_draws_one_line_per_lambda() {

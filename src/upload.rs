@@ -107,25 +107,30 @@ pub fn restore(bench: &Benchmark, bundle_sha256: &str, text: &str) -> Result<Vec
         .uploads
         .into_iter()
         .map(|u| {
-            let fits = u.picks.len() == rows.len()
-                && u.picks.iter().all(|&j| (j as usize) < bench.num_models());
-            if !fits {
-                return Err(format!(
-                    "stored upload {} does not fit this benchmark",
-                    u.name
-                ));
-            }
+            let routing = routing_from_picks(&rows, bench.num_models(), &u.picks)
+                .ok_or_else(|| format!("stored upload {} does not fit this benchmark", u.name))?;
             Ok(Entry {
                 name: u.name,
                 kind: Kind::Upload,
-                routing: Arc::new(Routing {
-                    rows: rows.clone(),
-                    picks: u.picks.into_iter().map(usize::from).collect(),
-                }),
+                routing: Arc::new(routing),
                 meta: None,
             })
         })
         .collect()
+}
+
+/// The routing of compact picks (one model column per test row, in row order), when they fit:
+/// one per row of `test_rows`, each below `num_models`.
+pub fn routing_from_picks(
+    test_rows: &[usize],
+    num_models: usize,
+    picks: &[u16],
+) -> Option<Routing> {
+    let fits = picks.len() == test_rows.len() && picks.iter().all(|&j| usize::from(j) < num_models);
+    fits.then(|| Routing {
+        rows: test_rows.to_vec(),
+        picks: picks.iter().map(|&j| usize::from(j)).collect(),
+    })
 }
 
 /// A file name stem for a row name: letters, digits, `.`, `-` and `_` kept, anything else `_`.

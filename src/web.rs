@@ -40,7 +40,8 @@ fn verified() -> crate::board::Kind {
     crate::board::Kind::Verified
 }
 
-fn js_error(context: &str, e: JsValue) -> String {
+/// `context: detail` for a JavaScript exception or rejection (its message when it is an Error).
+pub fn js_error(context: &str, e: JsValue) -> String {
     let detail = e
         .dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))

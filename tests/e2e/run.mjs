@@ -117,6 +117,20 @@ function sameNumbers(row, expected, what) {
     }
 }
 
+/** Starts timing the page's main thread: a 16 ms interval records the gap between its ticks. */
+async function startStallProbe(page) {
+    await page.evaluate(() => {
+        window.__gaps = [];
+        let last = performance.now();
+        window.__probe = setInterval(() => { const t = performance.now(); window.__gaps.push(t - last); last = t; }, 16);
+    });
+}
+
+/** Stops the probe; the longest main-thread stall it saw, in ms. */
+async function stopStallProbe(page) {
+    return page.evaluate(() => { clearInterval(window.__probe); return Math.max(...window.__gaps); });
+}
+
 async function uploadFiles(page, files) {
     await page.setInputFiles('#upload', files);
 }
@@ -349,16 +363,12 @@ async function main() {
             await page.selectOption('#sandbox-features', 'text');
             if (run.lambda) await page.selectOption('#sandbox-lambda', run.lambda);
             await page.fill('#sandbox-epochs', run.epochs);
-            await page.evaluate(() => {
-                window.__gaps = [];
-                let last = performance.now();
-                window.__probe = setInterval(() => { const t = performance.now(); window.__gaps.push(t - last); last = t; }, 16);
-            });
+            await startStallProbe(page);
             const t0 = Date.now();
             await page.click('#sandbox-train');
             await page.waitForSelector('#sandbox-done, #sandbox-error', { timeout: 300000 });
             const wall = Date.now() - t0;
-            const maxGap = await page.evaluate(() => { clearInterval(window.__probe); return Math.max(...window.__gaps); });
+            const maxGap = await stopStallProbe(page);
             const error = await page.$('#sandbox-error');
             assert(!error, `sandbox error: ${error && await error.textContent()}`);
             const done = await page.textContent('#sandbox-done');
@@ -428,16 +438,12 @@ async function main() {
             const big = [lines[0] + ',note', ...lines.slice(1).map((l) => `${l},${pad}`)].join('\n');
             const bigPath = join(OUT, `big-${bench.name}.csv`);
             writeFileSync(bigPath, big);
-            await page.evaluate(() => {
-                window.__gaps = [];
-                let last = performance.now();
-                window.__probe = setInterval(() => { const t = performance.now(); window.__gaps.push(t - last); last = t; }, 16);
-            });
+            await startStallProbe(page);
             const t0 = Date.now();
             await uploadFiles(page, [bigPath]);
             const big_notice = await waitNotice(page, `big-${bench.name}.csv`);
             const wall = Date.now() - t0;
-            const maxGap = await page.evaluate(() => { clearInterval(window.__probe); return Math.max(...window.__gaps); });
+            const maxGap = await stopStallProbe(page);
             assert(!big_notice.error, big_notice.text);
             measurements.push(`${bench.name}: ${(big.length / 1e6).toFixed(1)} MB upload accepted in ${wall} ms; longest main-thread stall ${maxGap.toFixed(0)} ms`);
             assert(maxGap < 2000, `the page froze for ${maxGap.toFixed(0)} ms`);

@@ -11,6 +11,7 @@ use vlrb_core::predictions::to_csv;
 use vlrb_core::routers::compute::{Compute, Cpu};
 use vlrb_core::routers::features::Fusion;
 use vlrb_core::routers::{self, Control, Data, RouterKind, TrainConfig};
+use vlrb_core::soft_labels::{lambda_text, parse_lambda};
 
 /// Arguments of `vlrb train`.
 #[derive(Args)]
@@ -56,18 +57,6 @@ fn parse_router(text: &str) -> Result<RouterKind, String> {
     })
 }
 
-fn parse_lambda(text: &str) -> Result<f64, String> {
-    match text {
-        "inf" | "Inf" | "infinity" => Ok(f64::INFINITY),
-        _ => match text.parse::<f64>() {
-            Ok(v) if v >= 0.0 => Ok(v),
-            _ => Err(format!(
-                "lambda {text:?} is not a non-negative number or inf"
-            )),
-        },
-    }
-}
-
 fn parse_fusion(text: &str) -> Result<Fusion, String> {
     Fusion::parse(text)
         .ok_or_else(|| format!("unknown features {text:?}; expected text, image or concat"))
@@ -106,12 +95,15 @@ fn train_with<C: Compute>(
     let outcome = routers::train(data, config, compute, &mut |p| {
         if p.epoch == 1 || p.epoch % 10 == 0 {
             // Routers without a lambda (PRkNN, OVR) or a loss (kNN) report NaN there.
-            let or_dash = |v: f64, text: String| if v.is_nan() { "-".to_owned() } else { text };
+            let loss = if p.loss.is_nan() {
+                "-".to_owned()
+            } else {
+                format!("{:.5}", p.loss)
+            };
             eprintln!(
-                "lambda {:>7} epoch {:>3} loss {:>8} dev rank score {:.2}",
-                or_dash(p.lambda, p.lambda.to_string()),
+                "lambda {:>7} epoch {:>3} loss {loss:>8} dev rank score {:.2}",
+                lambda_text(p.lambda),
                 p.epoch,
-                or_dash(p.loss, format!("{:.5}", p.loss)),
                 100.0 * p.dev_rank_score
             );
         }

@@ -5,6 +5,7 @@
 use js_sys::Uint8Array;
 use vlrb_core::bundle;
 use vlrb_web::sandbox::{self, TrainRequest, TrainResult, WorkerMessage};
+use vlrb_web::web::js_error;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -20,27 +21,20 @@ fn post(message: &WorkerMessage) {
     let _ = scope().post_message(&JsValue::from_str(&text));
 }
 
-fn js_text(e: JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| format!("{e:?}"))
-}
-
 async fn fetch(url: &str) -> Result<Vec<u8>, String> {
     let response: Response = JsFuture::from(scope().fetch_with_str(url))
         .await
-        .map_err(|e| format!("cannot fetch {url}: {}", js_text(e)))?
+        .map_err(|e| js_error(&format!("cannot fetch {url}"), e))?
         .unchecked_into();
     if !response.ok() {
         return Err(format!("cannot fetch {url}: HTTP {}", response.status()));
     }
     let buffer = response
         .array_buffer()
-        .map_err(|e| format!("cannot read {url}: {}", js_text(e)))?;
+        .map_err(|e| js_error(&format!("cannot read {url}"), e))?;
     let buffer = JsFuture::from(buffer)
         .await
-        .map_err(|e| format!("cannot read {url}: {}", js_text(e)))?;
+        .map_err(|e| js_error(&format!("cannot read {url}"), e))?;
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
