@@ -17,7 +17,7 @@ use crate::board::{self, Entry, ExportContext, Filter, Kind, Row, SortKey};
 use crate::plot::{self, PlotPoint};
 use crate::sandbox::{self, CurvePoint, TrainRequest, WorkerMessage};
 use crate::upload;
-use crate::urlstate::ViewState;
+use crate::urlstate::{TrainSettings, ViewState};
 use crate::web::{self, BenchInfo, SubmissionInfo};
 
 /// A decoded benchmark with what the board derives from it once.
@@ -51,6 +51,15 @@ struct Notice {
     text: String,
 }
 
+/// The last sandbox sweep: one test routing per lambda, drawn on the Pareto plot.
+#[derive(Debug, Clone, PartialEq)]
+struct SweepCurve {
+    /// The leaderboard entry the sweep produced.
+    entry: String,
+    /// (lambda as text, test routing of that lambda's checkpoint), in sweep order.
+    points: Vec<(String, Arc<vlrb_core::metrics::Routing>)>,
+}
+
 /// Bootstrap results for one (filter, entries) state.
 #[derive(Debug, Clone, PartialEq)]
 struct Intervals {
@@ -75,6 +84,10 @@ struct State {
     dataset: RwSignal<Option<String>>,
     sort: RwSignal<(SortKey, bool)>,
     selected: RwSignal<Vec<String>>,
+    /// Sandbox settings of the last run started (in the URL).
+    train: RwSignal<Option<TrainSettings>>,
+    /// The last sandbox lambda sweep (drawn on the plot).
+    sweep: RwSignal<Option<SweepCurve>>,
     intervals: RwSignal<Option<Intervals>>,
     ready_ms: RwSignal<Option<f64>>,
     load_timings: RwSignal<Option<String>>,
@@ -147,6 +160,8 @@ pub fn App() -> impl IntoView {
         dataset: RwSignal::new(initial.dataset.clone()),
         sort: RwSignal::new((initial.sort, initial.descending)),
         selected: RwSignal::new(initial.selected.clone()),
+        train: RwSignal::new(initial.train.clone()),
+        sweep: RwSignal::new(None),
         intervals: RwSignal::new(None),
         ready_ms: RwSignal::new(None),
         load_timings: RwSignal::new(None),
@@ -209,6 +224,7 @@ pub fn App() -> impl IntoView {
             sort: state.sort.get().0,
             descending: state.sort.get().1,
             selected: state.selected.get(),
+            train: state.train.get(),
         };
         web::replace_query(&view.to_query());
     });
@@ -767,6 +783,7 @@ fn Controls(state: State, loaded: Arc<Loaded>, rows: Memo<Option<Vec<Row>>>) -> 
             sort,
             descending,
             selected: state.selected.get(),
+            train: state.train.get(),
         };
         let query = view.to_query();
         if query.is_empty() {
@@ -1005,10 +1022,41 @@ fn ParetoPlot(state: State, rows: Memo<Option<Vec<Row>>>) -> impl IntoView {
                 pareto: r.pareto,
                 kind: r.kind,
                 name: r.name,
+                sweep: false,
             })
             .collect::<Vec<_>>()
     });
-    let svg = move || plot::pareto_svg(&points.get());
+    // The sandbox's last sweep, re-scored under the current filter like any row.
+    let sweep_rows = Memo::new(move |_| {
+        let (Some(loaded), Some(curve)) = (state.loaded.get(), state.sweep.get()) else {
+            return Vec::new();
+        };
+        let entries: Vec<Entry> = curve
+            .points
+            .iter()
+            .map(|(lambda, routing)| Entry {
+                name: format!("λ={lambda}"),
+                kind: Kind::Upload,
+                routing: routing.clone(),
+                meta: None,
+            })
+            .collect();
+        board::score(&loaded.bench, &entries, &state.filter())
+    });
+    let svg = move || {
+        let mut all = points.get();
+        all.extend(sweep_rows.get().into_iter().map(|r| PlotPoint {
+            oracle: false,
+            selected: false,
+            cost_per_1k: r.metrics.cost_per_1k(),
+            accuracy: r.metrics.accuracy,
+            pareto: false,
+            kind: r.kind,
+            name: r.name,
+            sweep: true,
+        }));
+        plot::pareto_svg(&all)
+    };
     let description = move || {
         let pts = points.get();
         let frontier: Vec<String> = pts
@@ -1038,9 +1086,32 @@ fn ParetoPlot(state: State, rows: Memo<Option<Vec<Row>>>) -> impl IntoView {
                     <ul class="legend">
                         {legend.into_iter().map(|k| view! { <li><span class=format!("glyph {}", k.id()) aria-hidden="true">{plot::legend_glyph(k)}</span>" "{k.label()}</li> }).collect_view()}
                         <li><span class="glyph line" aria-hidden="true">"—"</span>" Pareto frontier (Oracle excluded)"</li>
+                        {move || state.sweep.get().map(|c| view! {
+                            <li><span class="glyph sweep" aria-hidden="true">"- -"</span>" λ sweep of " {c.entry}</li>
+                        })}
                     </ul>
                 </figcaption>
             </figure>
+            {move || {
+                let rows = sweep_rows.get();
+                (!rows.is_empty()).then(|| view! {
+                    <div class="table-wrap">
+                    <table id="sweep-points">
+                        <caption>"The sandbox's λ sweep (test split, current filter): each λ's selected checkpoint"</caption>
+                        <thead><tr><th scope="col">"λ"</th><th scope="col">"$ / 1K queries"</th><th scope="col">"Avg Accuracy (%)"</th></tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|r| view! {
+                                <tr data-accuracy=board::raw(r.metrics.accuracy) data-avg-cost=board::raw(r.metrics.avg_cost)>
+                                    <th scope="row">{r.name}</th>
+                                    <td class="num">{board::dollars(r.metrics.cost_per_1k())}</td>
+                                    <td class="num">{board::pct(r.metrics.accuracy)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    </div>
+                })
+            }}
             <details class="plot-table">
                 <summary>"The plotted points as a table"</summary>
                 <div class="table-wrap">
@@ -1221,8 +1292,17 @@ thread_local! {
     static TRAINER: std::cell::RefCell<Option<web::WorkerHandle>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Router sandbox: trains a router on this bundle's features in a Web Worker (the core's CPU
-/// routers, as `vlrb train`), shows progress live, and adds the finished run as a board row.
+/// Lambda at a position of the log-scale slider (10^position, three significant digits).
+fn slider_lambda(position: f64) -> String {
+    let value: f64 = format!("{:.2e}", 10f64.powf(position))
+        .parse()
+        .unwrap_or(1.0);
+    lambda_text(value)
+}
+
+/// Router sandbox: trains a router on this bundle's features in a Web Worker (the core's routers,
+/// as `vlrb train`, on WebGPU or the CPU), shows progress live, adds the finished run as a board
+/// row, draws a lambda sweep on the plot and offers the run's predictions and weights.
 #[component]
 fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
     use vlrb_core::model::Modality;
@@ -1237,26 +1317,49 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
     if has(Modality::Vision) {
         feature_options.push(("image", "Image only"));
     }
-    let router = RwSignal::new("mlp".to_owned());
-    let features = RwSignal::new(feature_options.first().map_or("text", |f| f.0).to_owned());
-    let lambda = RwSignal::new("sweep".to_owned());
-    let custom_lambda = RwSignal::new(String::new());
-    let cost_scale = RwSignal::new(String::new());
-    let seed = RwSignal::new("42".to_owned());
-    let epochs = RwSignal::new("20".to_owned());
+    let webgpu = web::has_webgpu();
+    // The form starts from the URL's settings (a shared link), else the defaults.
+    let initial = state
+        .train
+        .get_untracked()
+        .unwrap_or_else(|| TrainSettings::defaults(webgpu));
+    let grid_texts: Vec<String> = LAMBDA_GRID.iter().map(|&l| lambda_text(l)).collect();
+    let (lambda_mode, custom_text) =
+        if initial.lambda == "sweep" || grid_texts.contains(&initial.lambda) {
+            (initial.lambda.clone(), String::new())
+        } else {
+            ("custom".to_owned(), initial.lambda.clone())
+        };
+    let router = RwSignal::new(initial.router.clone());
+    let features = RwSignal::new(
+        feature_options
+            .iter()
+            .find(|f| f.0 == initial.features)
+            .or(feature_options.first())
+            .map_or("text", |f| f.0)
+            .to_owned(),
+    );
+    let lambda = RwSignal::new(lambda_mode);
+    let custom_lambda = RwSignal::new(custom_text);
+    let cost_scale = RwSignal::new(initial.cost_scale.clone());
+    let seed = RwSignal::new(initial.seed.clone());
+    let epochs = RwSignal::new(initial.epochs.clone());
+    let backend_choice = RwSignal::new(initial.backend.clone());
     let running = RwSignal::new(false);
     let stage = RwSignal::new(None::<String>);
     let curve = RwSignal::new(Vec::<CurvePoint>::new());
     let error = RwSignal::new(None::<String>);
     let finished = RwSignal::new(None::<String>);
-    let webgpu = web::has_webgpu();
+    let ran_on = RwSignal::new(None::<String>);
     let bundle_url = format!("bundles/{}", loaded.info.file);
     let sha = loaded.sha256.clone();
     let test_rows = loaded.bench.samples.rows_in(Split::Test);
     let num_models = loaded.bench.num_models();
     let bench = loaded.bench.clone();
-    // The last finished run's test picks in the upload format: (file name, CSV).
+    // The last finished run's downloads: (file name, text) of its test picks in the upload format
+    // and of its weights as JSON.
     let predictions = RwSignal::new(None::<(String, String)>);
+    let weights = RwSignal::new(None::<(String, String)>);
 
     // The request waits here until the worker says it is ready.
     let pending = StoredValue::new(None::<String>);
@@ -1302,19 +1405,36 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
                 .loaded
                 .get_untracked()
                 .is_some_and(|l| l.sha256 == result.request.bundle_sha256);
-            let routing = upload::routing_from_picks(&test_rows, num_models, &result.picks)
-                .filter(|_| current);
-            let Some(routing) = routing else {
+            let as_routing = |picks: &[u16]| {
+                upload::routing_from_picks(&test_rows, num_models, picks).filter(|_| current)
+            };
+            let Some(routing) = as_routing(&result.picks) else {
                 fail("the finished run belongs to another benchmark and was dropped".to_owned());
                 return;
             };
             let names: Vec<String> = state.entries().iter().map(|e| e.name.clone()).collect();
             let taken: Vec<&str> = names.iter().map(String::as_str).collect();
             let name = board::unique_name(&sandbox::entry_name(&result), &taken);
+            let stem = upload::file_stem(&name);
             predictions.set(Some((
-                format!("{}.csv", upload::file_stem(&name)),
+                format!("{stem}.csv"),
                 vlrb_core::predictions::to_csv(&bench, &routing),
             )));
+            weights.set(Some((
+                format!("{stem}.weights.json"),
+                result.weights_json.clone(),
+            )));
+            if result.sweep.len() > 1 {
+                let points: Option<Vec<_>> = result
+                    .sweep
+                    .iter()
+                    .map(|p| Some((p.lambda.clone(), Arc::new(as_routing(&p.picks)?))))
+                    .collect();
+                state.sweep.set(points.map(|points| SweepCurve {
+                    entry: name.clone(),
+                    points,
+                }));
+            }
             state.uploads.update(|u| {
                 u.push(Entry {
                     name: name.clone(),
@@ -1338,6 +1458,10 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
                 .collect::<Vec<_>>()
                 .join("; ");
             stage.set(None);
+            ran_on.set(Some(match &result.fallback {
+                Some(why) => format!("Ran on {}. {why}.", result.backend),
+                None => format!("Ran on {}.", result.backend),
+            }));
             finished.set(Some(format!(
                 "Added {name}: trained in {:.1} s on {}, {} epoch(s) for the chosen setting, decision throughput {:.0} K tokens/s. Lambdas (Rank Score x100): {sweep}.",
                 result.seconds, result.backend, result.epochs, result.k_tokens_per_s
@@ -1346,19 +1470,34 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
         Ok(WorkerMessage::Failed { message }) => fail(message),
         Err(e) => fail(format!("unreadable message from the training worker: {e}")),
     };
-    let start = move |_| {
+    let start = move || {
+        let settings = TrainSettings {
+            router: router.get_untracked(),
+            features: features.get_untracked(),
+            lambda: match lambda.get_untracked().as_str() {
+                "custom" => custom_lambda.get_untracked().trim().to_owned(),
+                mode => mode.to_owned(),
+            },
+            cost_scale: cost_scale.get_untracked().trim().to_owned(),
+            seed: seed.get_untracked().trim().to_owned(),
+            epochs: epochs.get_untracked().trim().to_owned(),
+            backend: backend_choice.get_untracked(),
+        };
+        // Lambda and cost scale apply only to the soft-label routers (their fields are disabled
+        // for the others, but keep what was typed).
+        let soft_labels = vlrb_core::routers::RouterKind::parse(&settings.router)
+            .is_some_and(vlrb_core::routers::RouterKind::uses_lambda);
         let parsed = (|| -> Result<TrainRequest, String> {
-            let lambda = match lambda.get_untracked().as_str() {
+            let lambda = match settings.lambda.as_str() {
+                _ if !soft_labels => None,
                 "sweep" => None,
-                "custom" => {
-                    let text = custom_lambda.get_untracked();
-                    parse_lambda(&text)?;
-                    Some(text.trim().to_owned())
+                text => {
+                    parse_lambda(text)?;
+                    Some(text.to_owned())
                 }
-                fixed => Some(fixed.to_owned()),
             };
-            let cost_text = cost_scale.get_untracked();
-            let cost_scale = match cost_text.trim() {
+            let cost_scale = match settings.cost_scale.as_str() {
+                _ if !soft_labels => None,
                 "" => None,
                 t => Some(
                     t.parse::<f64>()
@@ -1367,13 +1506,11 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
                         .ok_or_else(|| format!("cost scale {t} is not a positive number"))?,
                 ),
             };
-            let seed_text = seed.get_untracked();
-            let seed = seed_text
-                .trim()
+            let seed = settings
+                .seed
                 .parse::<u64>()
-                .map_err(|_| format!("seed {} is not a non-negative integer", seed_text.trim()))?;
-            let epochs_text = epochs.get_untracked();
-            let epochs = match epochs_text.trim() {
+                .map_err(|_| format!("seed {} is not a non-negative integer", settings.seed))?;
+            let epochs = match settings.epochs.as_str() {
                 "" => None,
                 t => Some(
                     t.parse::<usize>()
@@ -1385,12 +1522,13 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
             Ok(TrainRequest {
                 bundle_url: bundle_url.clone(),
                 bundle_sha256: sha.clone(),
-                router: router.get_untracked(),
-                features: features.get_untracked(),
+                router: settings.router.clone(),
+                features: settings.features.clone(),
                 lambda,
                 cost_scale,
                 seed,
                 epochs,
+                backend: settings.backend.clone(),
             })
         })();
         let request = match parsed {
@@ -1400,9 +1538,12 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
                 return;
             }
         };
+        state.train.set(Some(settings));
         error.set(None);
         finished.set(None);
+        ran_on.set(None);
         predictions.set(None);
+        weights.set(None);
         curve.set(Vec::new());
         stage.set(Some("starting the training worker".to_owned()));
         pending.set_value(Some(serde_json::to_string(&request).unwrap_or_default()));
@@ -1417,6 +1558,14 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
             }
         }
     };
+    let train = {
+        let start = start.clone();
+        move |_| start()
+    };
+    let sweep = move |_| {
+        lambda.set("sweep".to_owned());
+        start();
+    };
     let stop = move |_| {
         stop_worker();
         running.set(false);
@@ -1425,20 +1574,42 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
     on_cleanup(move || {
         stop_worker();
     });
-    let backend = if webgpu {
-        "Backend: CPU (WebAssembly in a Web Worker). This browser exposes WebGPU, but training on WebGPU is not wired into the page yet, so the CPU path runs."
-    } else {
-        "Backend: CPU (WebAssembly in a Web Worker). This browser has no WebGPU (navigator.gpu); the CPU path runs."
+    let backend_note = move || {
+        ran_on.get().unwrap_or_else(|| {
+            match (backend_choice.get().as_str(), webgpu) {
+                ("cpu", _) => "Backend: CPU (WebAssembly in a Web Worker).",
+                (_, true) => "Backend: WebGPU (the adapter is named when the run starts); if it is missing or lost, the run says so and continues on the CPU.",
+                (_, false) => "Backend: this browser has no WebGPU (navigator.gpu), so training runs on the CPU (WebAssembly in a Web Worker).",
+            }
+            .to_owned()
+        })
     };
     let uses_lambda = move || {
         vlrb_core::routers::RouterKind::parse(&router.get())
             .is_some_and(vlrb_core::routers::RouterKind::uses_lambda)
     };
+    // The slider shows log10 of a custom lambda (or of a fixed grid value), 0 to 5.
+    let slider_position = move || {
+        let text = match lambda.get().as_str() {
+            "custom" => custom_lambda.get(),
+            mode => mode.to_owned(),
+        };
+        parse_lambda(&text)
+            .ok()
+            .filter(|l| *l > 0.0)
+            .map_or(2.0, |l| l.log10().clamp(0.0, 5.0))
+            .to_string()
+    };
+    let download = move |file: &str, mime: &str, text: &str| {
+        if let Err(e) = web::download(file, mime, text) {
+            error.set(Some(e));
+        }
+    };
     view! {
         <section class="sandbox" aria-labelledby="sandbox-title">
             <h2 id="sandbox-title">"Router sandbox"</h2>
-            <p>"Train a router on this benchmark's embeddings, here in your browser, exactly as " <code>"vlrb train"</code> " does natively (train split; lambda and checkpoints chosen on dev by Rank Score; test picks scored by the same evaluator as uploads). The finished run becomes a leaderboard row."</p>
-            <p class="note" id="sandbox-backend">{backend}</p>
+            <p>"Train a router on this benchmark's embeddings, here in your browser, exactly as " <code>"vlrb train"</code> " does natively (train split; lambda and checkpoints chosen on dev by Rank Score; test picks scored by the same evaluator as uploads). The finished run becomes a leaderboard row; a λ sweep is drawn on the plot."</p>
+            <p class="note" id="sandbox-backend">{backend_note}</p>
             <div class="sandbox-form">
                 <label>"Router"
                     <select id="sandbox-router" prop:value=move || router.get() on:change=move |ev| router.set(event_target_value(&ev))>
@@ -1465,6 +1636,14 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
                         <option value="custom">"Custom…"</option>
                     </select>
                 </label>
+                <label>{move || if lambda.get() == "custom" { format!("λ = {} (log scale)", custom_lambda.get()) } else { "λ (log scale)".to_owned() }}
+                    <input id="sandbox-lambda-slider" type="range" min="0" max="5" step="0.05" prop:disabled=move || !uses_lambda() prop:value=slider_position on:input=move |ev| {
+                        if let Ok(position) = event_target_value(&ev).parse::<f64>() {
+                            lambda.set("custom".to_owned());
+                            custom_lambda.set(slider_lambda(position));
+                        }
+                    }/>
+                </label>
                 <label class:hidden=move || lambda.get() != "custom">"Custom lambda"
                     <input id="sandbox-custom-lambda" type="text" inputmode="decimal" placeholder="e.g. 250 or inf" prop:value=move || custom_lambda.get() on:input=move |ev| custom_lambda.set(event_target_value(&ev))/>
                 </label>
@@ -1477,8 +1656,15 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
                 <label>"Max epochs"
                     <input id="sandbox-epochs" type="text" inputmode="numeric" placeholder="protocol (200/300)" prop:value=move || epochs.get() on:input=move |ev| epochs.set(event_target_value(&ev))/>
                 </label>
+                <label>"Backend"
+                    <select id="sandbox-backend-choice" prop:value=move || backend_choice.get() on:change=move |ev| backend_choice.set(event_target_value(&ev))>
+                        <option value="webgpu">"WebGPU (CPU if unavailable)"</option>
+                        <option value="cpu">"CPU"</option>
+                    </select>
+                </label>
                 <div class="sandbox-buttons">
-                    <button type="button" id="sandbox-train" prop:disabled=move || running.get() on:click=start>"Train"</button>
+                    <button type="button" id="sandbox-train" prop:disabled=move || running.get() on:click=train>"Train"</button>
+                    <button type="button" id="sandbox-sweep" title="Train every λ of the grid and draw the router's trade-off on the plot" prop:disabled=move || running.get() || !uses_lambda() on:click=sweep>"Sweep λ"</button>
                     <button type="button" id="sandbox-stop" prop:disabled=move || !running.get() on:click=stop>"Stop"</button>
                 </div>
             </div>
@@ -1491,13 +1677,14 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
             }}
             {move || error.get().map(|e| view! { <p class="notice error" id="sandbox-error" role="alert">{e}</p> })}
             {move || finished.get().map(|t| view! { <p class="notice ok" id="sandbox-done">{t}</p> })}
-            {move || predictions.get().map(|(file, csv)| view! {
-                <button type="button" id="sandbox-download" on:click=move |_| {
-                    if let Err(e) = web::download(&file, "text/csv", &csv) {
-                        error.set(Some(e));
-                    }
-                }>"Download the test predictions (CSV, upload format)"</button>
-            })}
+            <div class="sandbox-downloads">
+                {move || predictions.get().map(|(file, csv)| view! {
+                    <button type="button" id="sandbox-download" on:click=move |_| download(&file, "text/csv", &csv)>"Download the test predictions (CSV, upload format)"</button>
+                })}
+                {move || weights.get().map(|(file, json)| view! {
+                    <button type="button" id="sandbox-weights" on:click=move |_| download(&file, "application/json", &json)>"Download the trained weights (JSON)"</button>
+                })}
+            </div>
         </section>
     }
 }

@@ -1,6 +1,7 @@
 //! The accuracy-cost Pareto plot as an SVG string (plotters' SVG backend): cost per 1K queries on a
 //! log axis, accuracy in percent, one marker shape per kind of entry (readable without colour), the
-//! frontier line, and labels placed so they do not overlap.
+//! frontier line, a sandbox lambda sweep as a dashed line of small dots, and labels placed so they
+//! do not overlap.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -34,6 +35,9 @@ pub struct PlotPoint {
     pub pareto: bool,
     /// Selected by the visitor (always labelled, drawn larger).
     pub selected: bool,
+    /// A point of the sandbox's lambda sweep (named `λ=...`, given in ascending lambda): a small
+    /// dot on the sweep's dashed line, never on the frontier.
+    pub sweep: bool,
 }
 
 /// The glyph of a kind's marker, for the HTML legend (same shapes as the plot).
@@ -60,7 +64,7 @@ fn colour(kind: Kind) -> RGBColor {
 
 /// Whether a point gets a text label on the plot (every point is in the text alternative).
 fn labelled(p: &PlotPoint) -> bool {
-    p.selected || p.pareto || p.oracle || p.kind != Kind::Model
+    p.selected || p.pareto || p.oracle || p.sweep || p.kind != Kind::Model
 }
 
 /// Renders the plot. Black strokes and text are written as `currentColor`, so the plot follows the
@@ -133,8 +137,24 @@ fn draw(
         ShapeStyle::from(BLACK.mix(0.55)).stroke_width(2),
     ))?;
 
+    // The sweep: its lambdas in the order given (ascending lambda), joined by a dashed line, so
+    // the line shows how the trade-off moves with lambda.
+    let sweep: Vec<&PlotPoint> = points.iter().copied().filter(|p| p.sweep).collect();
+    let sweep_colour = colour(Kind::Upload);
+    chart.draw_series(DashedLineSeries::new(
+        sweep.iter().map(|p| at(p)),
+        6,
+        4,
+        sweep_colour.stroke_width(2),
+    ))?;
+    chart.draw_series(
+        sweep
+            .iter()
+            .map(|p| Circle::new(at(p), 3, sweep_colour.filled())),
+    )?;
+
     // Unselected first, so selected markers sit on top.
-    let mut order: Vec<&PlotPoint> = points.to_vec();
+    let mut order: Vec<&PlotPoint> = points.iter().copied().filter(|p| !p.sweep).collect();
     order.sort_by_key(|p| p.selected);
     for p in &order {
         let size = if p.selected { 9 } else { 6 };
@@ -272,6 +292,7 @@ mod tests {
             accuracy: acc,
             pareto,
             selected: false,
+            sweep: false,
         }
     }
 
@@ -291,6 +312,28 @@ mod tests {
         assert!(!svg.contains("#000000"));
         assert!(svg.contains("currentColor"));
         assert_eq!(pareto_svg(&[]), "");
+    }
+
+    #[test]
+    fn draws_a_sweep_as_a_dashed_line_with_labels() {
+        let mut pts = vec![point("Cheap", Kind::Model, 0.03, 0.4, true)];
+        for (l, cost, acc) in [("λ=0", 2.0, 0.7), ("λ=100", 0.5, 0.65), ("λ=inf", 0.1, 0.6)] {
+            let mut p = point(l, Kind::Upload, cost, acc, false);
+            p.sweep = true;
+            pts.push(p);
+        }
+        let svg = pareto_svg(&pts);
+        for label in ["λ=0", "λ=100", "λ=inf"] {
+            assert!(svg.contains(label), "missing {label}");
+        }
+        let without: Vec<PlotPoint> = pts.iter().filter(|p| !p.sweep).cloned().collect();
+        // The dashed line: many short segments in the sweep's colour, none without the sweep.
+        let dashes = |s: &str| {
+            s.matches(r##"<polyline fill="none" opacity="1" stroke="#DC9628""##)
+                .count()
+        };
+        assert!(dashes(&svg) > 10, "{} dashes", dashes(&svg));
+        assert_eq!(dashes(&pareto_svg(&without)), 0);
     }
 
     #[test]

@@ -1,13 +1,15 @@
 //! The router sandbox's training job: the request the page sends to the training worker, the
-//! messages the worker sends back, and the training itself (the core's CPU routers, exactly what
-//! `vlrb train` runs natively), so that the worker binary is only message glue. No DOM here.
+//! messages the worker sends back, and the training itself (the core's routers, exactly what
+//! `vlrb train` runs natively, on WebGPU through `vlrb-gpu` or on the CPU), so that the worker
+//! binary is only message glue. No DOM here.
 
 use serde::{Deserialize, Serialize};
 use vlrb_core::model::Benchmark;
-use vlrb_core::routers::compute::Cpu;
+use vlrb_core::routers::compute::{Compute, Cpu};
 use vlrb_core::routers::features::Fusion;
 use vlrb_core::routers::{self, Control, Data, RouterKind, TrainConfig};
 use vlrb_core::soft_labels::{lambda_text, parse_lambda};
+use vlrb_gpu::Gpu;
 
 /// The script that starts the training worker (`www/train-worker.js`, copied by Trunk).
 pub const WORKER_SCRIPT: &str = "train-worker.js";
@@ -31,6 +33,8 @@ pub struct TrainRequest {
     pub seed: u64,
     /// Cap on epochs; `None` is the protocol's.
     pub epochs: Option<usize>,
+    /// `webgpu` (falls back to the CPU when WebGPU is missing or fails) or `cpu`.
+    pub backend: String,
 }
 
 /// One point of a lambda sweep: dev selection score and the test metrics of its checkpoint.
@@ -46,6 +50,8 @@ pub struct SweepResult {
     pub avg_cost: f64,
     /// Test Rank Score (fraction).
     pub rank_score: f64,
+    /// Test picks (model column per test row, in row order), re-scored by the page.
+    pub picks: Vec<u16>,
 }
 
 /// A finished run: the test picks (re-scored by the page's evaluator) and how they were obtained.
@@ -61,8 +67,12 @@ pub struct TrainResult {
     pub seconds: f64,
     /// Decision throughput, thousands of tokens per second (protocol 2.3).
     pub k_tokens_per_s: f64,
-    /// The backend that ran the heavy steps.
+    /// The backend that ran the heavy steps (`WebGPU: <adapter>` or the CPU).
     pub backend: String,
+    /// Why the CPU ran although WebGPU was asked for (missing adapter, device lost).
+    pub fallback: Option<String>,
+    /// The trained router as JSON (settings, feature scaler, parameters), for download.
+    pub weights_json: String,
     /// Model column per test row, in row order.
     pub picks: Vec<u16>,
     /// Every lambda tried (one entry when lambda was fixed or unused).
@@ -109,9 +119,14 @@ pub fn entry_name(result: &TrainResult) -> String {
     )
 }
 
-/// Trains `request` on `bench` with the CPU routers, reporting every epoch; `clock` returns
-/// seconds (for the throughput measurement).
-pub fn run(
+/// The CPU backend's name in the page.
+const CPU_BACKEND: &str = "CPU (WebAssembly, in a Web Worker)";
+
+/// Trains `request` on `bench`, reporting every epoch; `clock` returns seconds (for the throughput
+/// measurement). With `backend: "webgpu"` the heavy steps run on WebGPU; when the browser has no
+/// adapter, or the device is lost or fails during training, the run says so and (re)trains on the
+/// CPU path.
+pub async fn run(
     bench: &Benchmark,
     request: &TrainRequest,
     clock: &mut dyn FnMut() -> f64,
@@ -138,9 +153,61 @@ pub fn run(
         text: format!("preparing {} features", fusion.as_str()),
     });
     let data = Data::prepare(bench, fusion).map_err(|e| e.to_string())?;
-    let mut cpu = Cpu::new();
+    let fallback = match request.backend.as_str() {
+        "cpu" => None,
+        "webgpu" => {
+            report(WorkerMessage::Stage {
+                text: "opening WebGPU and compiling the kernels".to_owned(),
+            });
+            match Gpu::new().await {
+                Ok(mut gpu) => {
+                    let backend = format!("WebGPU: {}", gpu.adapter_name());
+                    let result =
+                        train_on(&data, &config, &mut gpu, backend, request, clock, report).await;
+                    match gpu.failure() {
+                        None => return result,
+                        Some(failure) => Some(format!(
+                            "WebGPU failed during training ({failure}); retrained on the CPU"
+                        )),
+                    }
+                }
+                Err(e) => Some(format!("WebGPU is unavailable ({e}); trained on the CPU")),
+            }
+        }
+        other => {
+            return Err(format!("unknown backend {other}; expected webgpu or cpu"));
+        }
+    };
+    if let Some(text) = &fallback {
+        report(WorkerMessage::Stage { text: text.clone() });
+    }
+    let backend = CPU_BACKEND.to_owned();
+    let mut result = train_on(
+        &data,
+        &config,
+        &mut Cpu::new(),
+        backend,
+        request,
+        clock,
+        report,
+    )
+    .await?;
+    result.fallback = fallback;
+    Ok(result)
+}
+
+/// Trains on one backend and measures throughput there.
+async fn train_on<C: Compute>(
+    data: &Data<'_>,
+    config: &TrainConfig,
+    compute: &mut C,
+    backend: String,
+    request: &TrainRequest,
+    clock: &mut dyn FnMut() -> f64,
+    report: &mut dyn FnMut(WorkerMessage),
+) -> Result<TrainResult, String> {
     let started = clock();
-    let outcome = routers::train(&data, &config, &mut cpu, &mut |p| {
+    let outcome = routers::train(data, config, compute, &mut |p| {
         report(WorkerMessage::Progress {
             lambda: lambda_text(p.lambda),
             epoch: p.epoch,
@@ -149,16 +216,30 @@ pub fn run(
         });
         Control::Continue
     })
+    .await
     .map_err(|e| e.to_string())?;
     let seconds = clock() - started;
-    let throughput = routers::throughput(&outcome.model, &mut cpu, &data, clock);
+    let throughput = routers::throughput(&outcome.model, compute, data, clock).await;
+    let weights = serde_json::json!({
+        "router": outcome.router,
+        "features": data.fusion.as_str(),
+        "lambda": outcome.lambda.map(lambda_text),
+        "cost_scale": outcome.cost_scale,
+        "seed": config.seed,
+        "bundle_sha256": request.bundle_sha256,
+        "backend": backend,
+        "scaler": data.scaler,
+        "model": outcome.model,
+    });
     Ok(TrainResult {
         request: request.clone(),
         lambda: outcome.lambda.map_or_else(|| "-".to_owned(), lambda_text),
         epochs: outcome.epochs,
         seconds,
         k_tokens_per_s: throughput.k_tokens_per_s,
-        backend: "CPU (WebAssembly, in a Web Worker)".to_owned(),
+        backend,
+        fallback: None,
+        weights_json: weights.to_string(),
         picks: outcome.test.picks.iter().map(|&j| j as u16).collect(),
         sweep: outcome
             .sweep
@@ -169,6 +250,7 @@ pub fn run(
                 accuracy: p.test.accuracy,
                 avg_cost: p.test.avg_cost,
                 rank_score: p.test.rank_score,
+                picks: p.test_picks.iter().map(|&j| j as u16).collect(),
             })
             .collect(),
     })
@@ -266,7 +348,7 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
-    fn bad_settings_name_the_culprit() {
+    async fn bad_settings_name_the_culprit() {
         let bench = crate::testing::fixture();
         let mut request = TrainRequest {
             bundle_url: String::new(),
@@ -277,18 +359,23 @@ mod tests {
             cost_scale: None,
             seed: 42,
             epochs: Some(2),
+            backend: "cpu".into(),
         };
         let mut clock = || 0.0;
-        let err = run(&bench, &request, &mut clock, &mut |_| {}).unwrap_err();
+        let err = run(&bench, &request, &mut clock, &mut |_| {})
+            .await
+            .unwrap_err();
         assert!(err.contains("forest"), "{err}");
         request.router = "linear".into();
         request.lambda = Some("lots".into());
-        let err = run(&bench, &request, &mut clock, &mut |_| {}).unwrap_err();
+        let err = run(&bench, &request, &mut clock, &mut |_| {})
+            .await
+            .unwrap_err();
         assert!(err.contains("lots"), "{err}");
     }
 
     #[wasm_bindgen_test]
-    fn knn_run_routes_every_test_sample_and_reports_progress() {
+    async fn knn_run_routes_every_test_sample_and_reports_progress() {
         let bench = crate::testing::fixture();
         let request = TrainRequest {
             bundle_url: String::new(),
@@ -299,6 +386,7 @@ mod tests {
             cost_scale: None,
             seed: 42,
             epochs: None,
+            backend: "cpu".into(),
         };
         let mut t = 0.0;
         let mut clock = || {
@@ -314,6 +402,7 @@ mod tests {
                 stages += 1;
             }
         })
+        .await
         .unwrap();
         assert!(stages >= 2);
         let n_test = bench.samples.rows_in(vlrb_core::Split::Test).len();

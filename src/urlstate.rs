@@ -1,5 +1,6 @@
-//! The view state that lives in the URL (`?bench=&group=&dataset=&sort=&order=&sel=`), so a link
-//! reproduces the view. Pure string handling, no DOM.
+//! The view state that lives in the URL (`?bench=&group=&dataset=&sort=&order=&sel=`, plus the
+//! sandbox's last run settings `&router=&features=&lambda=&cost_scale=&seed=&epochs=&backend=`), so
+//! a link reproduces the view and pre-fills the sandbox. Pure string handling, no DOM.
 
 use crate::board::SortKey;
 
@@ -18,6 +19,68 @@ pub struct ViewState {
     pub descending: bool,
     /// Selected rows (entry names), in selection order.
     pub selected: Vec<String>,
+    /// The sandbox settings of the last run started (present when `router` is).
+    pub train: Option<TrainSettings>,
+}
+
+/// The sandbox form as the visitor filled it (text as typed; validated when a run starts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrainSettings {
+    /// Router name (`vlrb train --router`).
+    pub router: String,
+    /// Features (`text`, `image`, `concat`).
+    pub features: String,
+    /// `sweep`, or a lambda (`0`, `100`, `inf`, `250`...).
+    pub lambda: String,
+    /// Cost scale; empty is the router's default.
+    pub cost_scale: String,
+    /// Seed.
+    pub seed: String,
+    /// Max epochs; empty is the protocol's.
+    pub epochs: String,
+    /// `webgpu` or `cpu`.
+    pub backend: String,
+}
+
+impl TrainSettings {
+    /// The page's defaults for a browser with or without WebGPU.
+    pub fn defaults(webgpu: bool) -> TrainSettings {
+        TrainSettings {
+            router: "mlp".into(),
+            features: "concat".into(),
+            lambda: "sweep".into(),
+            cost_scale: String::new(),
+            seed: "42".into(),
+            epochs: "20".into(),
+            backend: if webgpu { "webgpu" } else { "cpu" }.into(),
+        }
+    }
+
+    /// The query keys and values, in URL order.
+    fn pairs(&self) -> [(&'static str, &str); 7] {
+        [
+            ("router", &self.router),
+            ("features", &self.features),
+            ("lambda", &self.lambda),
+            ("cost_scale", &self.cost_scale),
+            ("seed", &self.seed),
+            ("epochs", &self.epochs),
+            ("backend", &self.backend),
+        ]
+    }
+
+    fn field(&mut self, key: &str) -> Option<&mut String> {
+        Some(match key {
+            "router" => &mut self.router,
+            "features" => &mut self.features,
+            "lambda" => &mut self.lambda,
+            "cost_scale" => &mut self.cost_scale,
+            "seed" => &mut self.seed,
+            "epochs" => &mut self.epochs,
+            "backend" => &mut self.backend,
+            _ => return None,
+        })
+    }
 }
 
 impl Default for ViewState {
@@ -29,6 +92,7 @@ impl Default for ViewState {
             sort: SortKey::RankScore,
             descending: true,
             selected: Vec::new(),
+            train: None,
         }
     }
 }
@@ -38,6 +102,8 @@ impl ViewState {
     pub fn parse(query: &str) -> ViewState {
         let mut state = ViewState::default();
         let mut order = None;
+        let mut train = TrainSettings::defaults(false);
+        let mut has_router = false;
         for pair in query
             .trim_start_matches('?')
             .split('&')
@@ -59,9 +125,15 @@ impl ViewState {
                 "sel" if !value.is_empty() && !state.selected.contains(&value) => {
                     state.selected.push(value)
                 }
-                _ => {}
+                key => {
+                    has_router |= key == "router";
+                    if let Some(field) = train.field(key) {
+                        *field = value;
+                    }
+                }
             }
         }
+        state.train = has_router.then_some(train);
         state.descending = order.unwrap_or_else(|| state.sort.natural_descending());
         state
     }
@@ -85,6 +157,11 @@ impl ViewState {
         }
         for s in &self.selected {
             push("sel", s);
+        }
+        if let Some(train) = &self.train {
+            for (key, value) in train.pairs() {
+                push(key, value);
+            }
         }
         if parts.is_empty() {
             String::new()
@@ -146,6 +223,7 @@ mod tests {
             sort: SortKey::Cost,
             descending: false,
             selected: vec!["my, router".into(), "Oracle".into()],
+            train: None,
         };
         let q = state.to_query();
         assert_eq!(
@@ -155,6 +233,26 @@ mod tests {
         assert_eq!(ViewState::parse(&q), state);
         assert_eq!(ViewState::default().to_query(), "");
         assert_eq!(ViewState::parse(""), ViewState::default());
+    }
+
+    #[test]
+    fn sandbox_settings_round_trip() {
+        let mut settings = TrainSettings::defaults(true);
+        settings.lambda = "1e3".into();
+        settings.epochs = String::new();
+        let state = ViewState {
+            bench: Some("math-v".into()),
+            train: Some(settings.clone()),
+            ..ViewState::default()
+        };
+        let q = state.to_query();
+        assert_eq!(
+            q,
+            "?bench=math-v&router=mlp&features=concat&lambda=1e3&cost_scale=&seed=42&epochs=&backend=webgpu"
+        );
+        assert_eq!(ViewState::parse(&q), state);
+        // Without a router there are no sandbox settings.
+        assert_eq!(ViewState::parse("?seed=7").train, None);
     }
 
     #[test]

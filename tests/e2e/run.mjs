@@ -360,6 +360,7 @@ async function main() {
         await test(`sandbox: ${run.router} on ${sandboxBench.name} trains in a Web Worker; its row equals vlrb train`, async () => {
             const page = await openPage(context, `${base}?bench=${sandboxBench.name}`);
             await page.selectOption('#sandbox-router', run.router);
+            await page.selectOption('#sandbox-backend-choice', 'cpu');
             await page.selectOption('#sandbox-features', 'text');
             if (run.lambda) await page.selectOption('#sandbox-lambda', run.lambda);
             await page.fill('#sandbox-epochs', run.epochs);
@@ -392,6 +393,143 @@ async function main() {
             await page.close();
         });
     }
+
+    // A lambda sweep draws the router's trade-off on the plot, each lambda scored like any row, and
+    // the run's settings go into the URL (a link pre-fills the sandbox).
+    await test(`sandbox: a linear λ sweep on ${sandboxBench.name} is drawn on the plot, equal to vlrb train per λ; settings in the URL`, async () => {
+        const page = await openPage(context, `${base}?bench=${sandboxBench.name}`);
+        await page.selectOption('#sandbox-router', 'linear');
+        await page.selectOption('#sandbox-backend-choice', 'cpu');
+        await page.selectOption('#sandbox-features', 'text');
+        await page.fill('#sandbox-epochs', '3');
+        await page.click('#sandbox-sweep');
+        await page.waitForSelector('#sandbox-done, #sandbox-error', { timeout: 300000 });
+        const error = await page.$('#sandbox-error');
+        assert(!error, `sandbox error: ${error && await error.textContent()}`);
+        const expected = vlrb('train', join(SITE, 'bundles', sandboxBench.file), '--router', 'linear', '--features', 'text', '--epochs', '3');
+        const shown = await page.$$eval('#sweep-points tbody tr', (rows) => rows.map((tr) => ({
+            lambda: tr.querySelector('th').textContent, accuracy: tr.dataset.accuracy, avg_cost: tr.dataset.avgCost })));
+        assert(shown.length === expected.sweep.length, `${shown.length} sweep points shown, vlrb train has ${expected.sweep.length}`);
+        for (const p of expected.sweep) {
+            const row = shown.find((r) => r.lambda === `λ=${p.lambda}`);
+            assert(row, `no sweep point λ=${p.lambda}: ${JSON.stringify(shown)}`);
+            assert(Object.is(Number.parseFloat(row.accuracy), p.test.accuracy) && Object.is(Number.parseFloat(row.avg_cost), p.test.avg_cost),
+                `λ=${p.lambda}: shown ${row.accuracy} / ${row.avg_cost}, vlrb train ${p.test.accuracy} / ${p.test.avg_cost}`);
+        }
+        // One dot per lambda on the plot (labels that would overlap are left out; the table has all).
+        const dots = await page.$$eval('#pareto-plot circle[r="3"][fill="#DC9628"]', (c) => c.length);
+        assert(dots === expected.sweep.length, `${dots} sweep dots on the plot`);
+        assert((await page.innerHTML('#pareto-plot')).includes('λ='), 'the sweep has no label on the plot');
+        // An earlier test's linear λ=100 row persists in this browser: the new row's name is in the message.
+        const added = /^Added (.*?): trained/.exec((await page.textContent('#sandbox-done')).trim())?.[1];
+        assert(added && added.startsWith(`linear text λ=${expected.lambda} seed 42 (trained here)`), `new row ${added}`);
+        sameNumbers(rowOf(await board(page), added), expected, 'sandbox sweep');
+        const url = new URL(page.url());
+        assert(url.searchParams.get('router') === 'linear' && url.searchParams.get('lambda') === 'sweep' && url.searchParams.get('epochs') === '3',
+            `the URL lacks the run's settings: ${url.search}`);
+        await (await page.$('section.plot')).screenshot({ path: join(SHOTS, 'sandbox-sweep-plot.png') });
+        const linked = await openPage(context, url.toString());
+        const form = await linked.evaluate(() => ['router', 'features', 'lambda', 'epochs', 'backend-choice']
+            .map((id) => document.querySelector(`#sandbox-${id}`).value));
+        assert(JSON.stringify(form) === JSON.stringify(['linear', 'text', 'sweep', '3', 'cpu']), `the link pre-filled ${form}`);
+        await linked.close();
+        await page.close();
+    });
+
+    // WebGPU asked for in a browser without an adapter: the page says so and trains on the CPU,
+    // with exactly the CPU's numbers.
+    const mathv = index.find((b) => b.name === 'math-v');
+    assert(mathv, 'the math-v bundle (WebGPU test) is not served');
+    await test('sandbox: with WebGPU unavailable the MLP falls back to the CPU, says so, and equals vlrb train', async () => {
+        const page = await openPage(context, `${base}?bench=math-v`);
+        await page.selectOption('#sandbox-backend-choice', 'webgpu');
+        await page.selectOption('#sandbox-lambda', '100');
+        await page.fill('#sandbox-epochs', '1');
+        await page.click('#sandbox-train');
+        await page.waitForSelector('#sandbox-done, #sandbox-error', { timeout: 300000 });
+        const error = await page.$('#sandbox-error');
+        assert(!error, `sandbox error: ${error && await error.textContent()}`);
+        const note = await page.textContent('#sandbox-backend');
+        assert(/CPU/.test(note) && /WebGPU is unavailable/.test(note), `backend note: ${note}`);
+        const expected = vlrb('train', join(SITE, 'bundles', mathv.file), '--router', 'mlp', '--lambda', '100', '--epochs', '1');
+        sameNumbers(rowOf(await board(page), 'mlp concat λ=100 seed 42 (trained here)'), expected, 'CPU fallback');
+        measurements.push(`math-v: WebGPU unavailable: ${note.trim()}`);
+        await page.close();
+    });
+
+    // The default MLP on MATH-V on Chromium's WebGPU (SwiftShader: slow, so one epoch).
+    await test('sandbox: the default MLP (then every router) trains on WebGPU; its row equals vlrb eval of its export; weights download', async () => {
+        const gpuBrowser = await chromium.launch({
+            executablePath: CHROMIUM,
+            headless: true,
+            args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+                '--disable-component-update', '--disable-sync'],
+        });
+        try {
+            const gpuContext = await gpuBrowser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+            const page = await openPage(gpuContext, `${base}?bench=math-v`);
+            assert(await page.evaluate(async () => Boolean(navigator.gpu && await navigator.gpu.requestAdapter())), 'this Chromium gives no WebGPU adapter');
+            assert(await page.inputValue('#sandbox-backend-choice') === 'webgpu', 'WebGPU is not the default backend');
+            await page.selectOption('#sandbox-lambda', '100');
+            await page.fill('#sandbox-epochs', '1');
+            await startStallProbe(page);
+            const t0 = Date.now();
+            await page.click('#sandbox-train');
+            // A one-epoch line is a single point (no area): wait for it in the DOM, not for visibility.
+            await page.waitForSelector('#sandbox-chart polyline, #sandbox-error', { state: 'attached', timeout: 300000 });
+            await page.waitForSelector('#sandbox-done, #sandbox-error', { timeout: 300000 });
+            const wall = Date.now() - t0;
+            const maxGap = await stopStallProbe(page);
+            const error = await page.$('#sandbox-error');
+            assert(!error, `sandbox error: ${error && await error.textContent()}`);
+            const note = await page.textContent('#sandbox-backend');
+            assert(/^Ran on WebGPU: /.test(note.trim()) && !/CPU/.test(note), `backend note: ${note}`);
+            const row = rowOf(await board(page), 'mlp concat λ=100 seed 42 (trained here)');
+            const [download] = await Promise.all([page.waitForEvent('download'), page.click('#sandbox-download')]);
+            const exported = join(OUT, 'sandbox-webgpu-mlp.csv');
+            await download.saveAs(exported);
+            sameNumbers(row, vlrb('eval', join(SITE, 'bundles', mathv.file), exported), 'WebGPU MLP export');
+            const [weights] = await Promise.all([page.waitForEvent('download'), page.click('#sandbox-weights')]);
+            const weightsPath = join(OUT, 'sandbox-webgpu-mlp.weights.json');
+            await weights.saveAs(weightsPath);
+            const doc = JSON.parse(readFileSync(weightsPath, 'utf8'));
+            const dims = doc.model?.net?.dims;
+            assert(doc.router === 'mlp' && doc.lambda === '100' && Array.isArray(dims) && dims.length === 3 && dims[1] === 256
+                && doc.model.net.weights[0].length === dims[0] * dims[1] && doc.scaler.mean.length === dims[0], `weights JSON: ${JSON.stringify(doc).slice(0, 300)}`);
+            // The GPU path may differ from the CPU in float rounding: at most 1% of test picks.
+            const cpuPicks = join(OUT, 'sandbox-cpu-mlp.csv');
+            vlrb('train', join(SITE, 'bundles', mathv.file), '--router', 'mlp', '--lambda', '100', '--epochs', '1', '--out', cpuPicks);
+            const picks = (f) => new Map(readFileSync(f, 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(',')));
+            const [a, b] = [picks(exported), picks(cpuPicks)];
+            const differ = [...a].filter(([id, m]) => b.get(id) !== m).length;
+            assert(a.size === b.size && differ <= a.size / 100, `${differ} of ${a.size} WebGPU test picks differ from the CPU's`);
+            await (await page.$('section.sandbox')).screenshot({ path: join(SHOTS, 'sandbox-webgpu.png') });
+            measurements.push(`math-v: sandbox light MLP, 1 epoch on WebGPU (${note.trim()}) in ${wall} ms wall; longest main-thread stall ${maxGap.toFixed(0)} ms; ${differ} of ${a.size} test picks differ from the CPU's`);
+            // Every other router on WebGPU too (few epochs): same tolerance against `vlrb train`.
+            for (const [router, args] of [['linear', ['--lambda', '100', '--epochs', '2']], ['knn', []], ['prknn', []], ['ovr', ['--epochs', '3']], ['prototype', []]]) {
+                await page.selectOption('#sandbox-router', router);
+                await page.fill('#sandbox-epochs', args.includes('--epochs') ? args[args.indexOf('--epochs') + 1] : '');
+                await page.click('#sandbox-train');
+                await page.waitForSelector('#sandbox-done, #sandbox-error', { timeout: 300000 });
+                const failure = await page.$('#sandbox-error');
+                assert(!failure, `${router} on WebGPU: ${failure && await failure.textContent()}`);
+                const ran = await page.textContent('#sandbox-backend');
+                assert(/^Ran on WebGPU: /.test(ran.trim()), `${router} backend note: ${ran}`);
+                const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#sandbox-download')]);
+                const gpuCsv = join(OUT, `sandbox-webgpu-${router}.csv`);
+                await dl.saveAs(gpuCsv);
+                const cpuCsv = join(OUT, `sandbox-cpu-${router}.csv`);
+                vlrb('train', join(SITE, 'bundles', mathv.file), '--router', router, ...args, '--out', cpuCsv);
+                const [g, c] = [picks(gpuCsv), picks(cpuCsv)];
+                const n = [...g].filter(([id, m]) => c.get(id) !== m).length;
+                assert(g.size === c.size && n <= g.size / 100, `${router}: ${n} of ${g.size} WebGPU test picks differ from the CPU's`);
+                measurements.push(`math-v: sandbox ${router} (${args.join(' ') || 'protocol settings'}) on WebGPU: ${(await page.textContent('#sandbox-done')).trim()} ${n} of ${g.size} test picks differ from the CPU's`);
+            }
+            await page.close();
+        } finally {
+            await gpuBrowser.close();
+        }
+    });
 
     // Scoring time of a full-size upload, and responsiveness with a 50 MB file, per benchmark.
     for (const bench of index) {

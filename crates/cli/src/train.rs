@@ -77,7 +77,11 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     match args.backend.as_str() {
         "gpu" => {
             let mut gpu = vlrb_gpu::Gpu::new_blocking().map_err(|e| format!("gpu backend: {e}"))?;
-            train_with(&data, &config, &mut gpu, &args.out, args.json)
+            let result = train_with(&data, &config, &mut gpu, &args.out, args.json);
+            match gpu.failure() {
+                Some(failure) => Err(format!("gpu backend: {failure}")),
+                None => result,
+            }
         }
         _ => train_with(&data, &config, &mut Cpu::new(), &args.out, args.json),
     }
@@ -92,7 +96,8 @@ fn train_with<C: Compute>(
 ) -> Result<(), String> {
     let bench = data.bench;
     let started = Instant::now();
-    let outcome = routers::train(data, config, compute, &mut |p| {
+    // The routers' futures are ready at once natively (the GPU backend blocks on its reads).
+    let outcome = pollster::block_on(routers::train(data, config, compute, &mut |p| {
         if p.epoch == 1 || p.epoch % 10 == 0 {
             // Routers without a lambda (PRkNN, OVR) or a loss (kNN) report NaN there.
             let loss = if p.loss.is_nan() {
@@ -108,13 +113,16 @@ fn train_with<C: Compute>(
             );
         }
         Control::Continue
-    })
+    }))
     .map_err(|e| e.to_string())?;
     let train_seconds = started.elapsed().as_secs_f64();
     let clock_start = Instant::now();
-    let throughput = routers::throughput(&outcome.model, compute, data, &mut || {
-        clock_start.elapsed().as_secs_f64()
-    });
+    let throughput = pollster::block_on(routers::throughput(
+        &outcome.model,
+        compute,
+        data,
+        &mut || clock_start.elapsed().as_secs_f64(),
+    ));
     if let Some(path) = out {
         std::fs::write(path, to_csv(bench, &outcome.test))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;

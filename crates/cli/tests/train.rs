@@ -66,8 +66,11 @@ fn larger_lambda_never_raises_the_linear_routers_train_cost() {
     for lambda in LAMBDA_GRID.into_iter().filter(|l| l.is_finite()) {
         let mut config = TrainConfig::new(RouterKind::Linear);
         config.lambda = Some(lambda);
-        let outcome = routers::train(&data, &config, &mut Cpu::new(), &mut quiet).unwrap();
-        let picks = outcome.model.predict(&mut Cpu::new(), &data.x, &data.train);
+        let outcome =
+            pollster::block_on(routers::train(&data, &config, &mut Cpu::new(), &mut quiet))
+                .unwrap();
+        let picks =
+            pollster::block_on(outcome.model.predict(&mut Cpu::new(), &data.x, &data.train));
         let m = Metrics::of(&bench, data.train.iter().copied().zip(picks));
         costs.push((lambda, m.avg_cost));
     }
@@ -98,12 +101,13 @@ fn every_router_trains_on_the_fixture_and_is_more_accurate_than_the_weakest_mode
             config.lambda = Some(100.0);
         }
         let mut epochs = 0;
-        let outcome = routers::train(&data, &config, &mut Cpu::new(), &mut |p| {
-            epochs = p.epoch;
-            assert!(p.dev_rank_score.is_finite());
-            Control::Continue
-        })
-        .unwrap();
+        let outcome =
+            pollster::block_on(routers::train(&data, &config, &mut Cpu::new(), &mut |p| {
+                epochs = p.epoch;
+                assert!(p.dev_rank_score.is_finite());
+                Control::Continue
+            }))
+            .unwrap();
         assert!(epochs >= 1, "{router:?} reported no progress");
         assert_eq!(outcome.test.rows.len(), data.test.len());
         assert!(outcome.test.picks.iter().all(|&j| j < bench.num_models()));
@@ -120,7 +124,7 @@ fn stop_flag_ends_training_after_the_first_epoch() {
     let bench = fixture();
     let data = Data::prepare(&bench, Fusion::Text).unwrap();
     let mut seen = 0;
-    let outcome = routers::train(
+    let outcome = pollster::block_on(routers::train(
         &data,
         &TrainConfig::new(RouterKind::Mlp),
         &mut Cpu::new(),
@@ -128,7 +132,7 @@ fn stop_flag_ends_training_after_the_first_epoch() {
             seen += 1;
             Control::Stop
         },
-    )
+    ))
     .unwrap();
     assert_eq!(seen, 1);
     assert!(outcome.stopped);

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use vlrb_core::routers::compute::{Compute, Cpu};
 use vlrb_core::routers::features::Matrix;
-use vlrb_core::routers::mlp::{Logits, Loss, Net, Schedule, TrainData, fit};
+use vlrb_core::routers::mlp::{Loss, Net, Schedule, TrainData, fit};
 use vlrb_core::routers::rng::SplitMix64;
 use vlrb_core::routers::{Control, linear};
 
@@ -29,12 +29,14 @@ fn epoch(x: &Matrix, dims: &[usize], schedule: &Schedule) -> f64 {
         targets[r * k + r % k] = 1.0;
     }
     let mut cpu = Cpu::new();
-    // The dev scorer is not called: the timing is the epoch itself.
-    let mut score = |_: &mut Logits<'_>| 0.0;
+    // No dev rows: the timing is the epoch itself.
+    let mut score = |_: &[f32]| 0.0;
     let data = TrainData {
         x,
         targets: &targets,
         weights: None,
+        dev_x: x,
+        dev_rows: &[],
         dev_score: &mut score,
     };
     let schedule = Schedule {
@@ -43,7 +45,7 @@ fn epoch(x: &Matrix, dims: &[usize], schedule: &Schedule) -> f64 {
     };
     let net = Net::init(dims, 42);
     let start = Instant::now();
-    fit(
+    pollster::block_on(fit(
         &mut cpu,
         net,
         data,
@@ -51,7 +53,7 @@ fn epoch(x: &Matrix, dims: &[usize], schedule: &Schedule) -> f64 {
         42,
         f64::INFINITY,
         &mut |_| Control::Continue,
-    );
+    ));
     start.elapsed().as_secs_f64()
 }
 
@@ -93,7 +95,16 @@ fn main() {
     let mut cpu = Cpu::new();
     let (mut idx, mut dist) = (vec![0u32; nq * 5], vec![0.0f32; nq * 5]);
     let start = Instant::now();
-    cpu.cosine_topk(&queries.data, &refs.data, nq, n, d, 5, &mut idx, &mut dist);
+    pollster::block_on(cpu.cosine_topk(
+        &queries.data,
+        &refs.data,
+        nq,
+        n,
+        d,
+        5,
+        &mut idx,
+        &mut dist,
+    ));
     println!(
         "kNN k=5 cosine, {nq} queries over {n}x{d}: {:.3} s",
         start.elapsed().as_secs_f64()

@@ -73,7 +73,10 @@ fn perfect_bench(n: usize, k: usize, seed: u64) -> Benchmark {
 }
 
 fn train(data: &Data, config: &TrainConfig) -> routers::Outcome {
-    routers::train(data, config, &mut Cpu::new(), &mut |_| Control::Continue).unwrap()
+    pollster::block_on(routers::train(data, config, &mut Cpu::new(), &mut |_| {
+        Control::Continue
+    }))
+    .unwrap()
 }
 
 /// Linear is left out: under the protocol's penalty (1/(2C)) sum theta^2 with C = 1 against the

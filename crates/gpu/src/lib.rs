@@ -14,6 +14,7 @@
 //! the kernel tests allow 1e-4 relative error.
 
 use std::borrow::Cow;
+use std::sync::{Arc, Mutex};
 
 use vlrb_core::routers::compute::{AdamStep, Compute, Gemm};
 
@@ -77,12 +78,19 @@ pub struct Gpu {
     encoder: Option<wgpu::CommandEncoder>,
     staging: Option<wgpu::Buffer>,
     max_len: usize,
+    failure: Arc<Mutex<Option<String>>>,
 }
 
 impl Gpu {
     /// Opens the default adapter (high performance preferred), compiles the kernels and warms
     /// them up. A missing adapter is an error.
     pub async fn new() -> Result<Gpu, GpuError> {
+        #[cfg(target_arch = "wasm32")]
+        if !wgpu::util::is_browser_webgpu_supported().await {
+            return Err(GpuError(
+                "this browser has no WebGPU (navigator.gpu is missing or gives no adapter)".into(),
+            ));
+        }
         let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle());
         let adapter = instance
             .request_adapter(&wgpu::RequestAdapterOptions {
@@ -101,6 +109,17 @@ impl Gpu {
             })
             .await
             .map_err(|e| GpuError(format!("cannot open {}: {e}", info.name)))?;
+        // A lost device or a failed command is recorded, not a panic: the caller checks
+        // `failure()` after a run and falls back to the CPU.
+        let failure = Arc::new(Mutex::new(None::<String>));
+        let on_lost = failure.clone();
+        device.set_device_lost_callback(move |reason, message| {
+            record(&on_lost, format!("GPU device lost ({reason:?}): {message}"));
+        });
+        let on_error = failure.clone();
+        device.on_uncaptured_error(Arc::new(move |error| {
+            record(&on_error, format!("GPU error: {error}"));
+        }));
         let binding = (limits.max_storage_buffer_binding_size as u64)
             .min(limits.max_buffer_size)
             .min(MAX_BINDING_BYTES);
@@ -114,16 +133,30 @@ impl Gpu {
         let mut gpu = Gpu {
             device,
             queue,
-            adapter_name: format!("{} ({:?}, {:?})", info.name, info.backend, info.device_type),
+            adapter_name: format!(
+                "{} ({:?}, {:?})",
+                // Browsers may hide the adapter's name.
+                if info.name.is_empty() {
+                    "unnamed adapter"
+                } else {
+                    &info.name
+                },
+                info.backend,
+                info.device_type
+            ),
             pipelines,
             ring,
             next_slot: 0,
             encoder: None,
             staging: None,
             max_len: (binding / 4) as usize,
+            failure,
         };
-        gpu.warm_up();
-        Ok(gpu)
+        gpu.warm_up().await;
+        match gpu.failure() {
+            Some(failure) => Err(GpuError(failure)),
+            None => Ok(gpu),
+        }
     }
 
     /// [`Gpu::new`], blocking (native only).
@@ -137,8 +170,14 @@ impl Gpu {
         &self.adapter_name
     }
 
+    /// The first device loss or uncaptured GPU error since opening, if any: results read after
+    /// it are not to be trusted (reads then return zeros rather than panic).
+    pub fn failure(&self) -> Option<String> {
+        self.failure.lock().ok().and_then(|slot| slot.clone())
+    }
+
     /// Runs every kernel once on tiny buffers so pipeline compilation is not timed later.
-    fn warm_up(&mut self) {
+    async fn warm_up(&mut self) {
         let mut a = self.alloc(64);
         let b = self.alloc(64);
         let mut c = self.alloc(64);
@@ -161,7 +200,8 @@ impl Gpu {
         let (mut m, mut v) = (self.alloc(64), self.alloc(64));
         self.adam(&mut a, &b, &mut m, &mut v, 64, step);
         let (mut i, mut dist) = (vec![0u32; 4], vec![0.0f32; 4]);
-        self.cosine_topk(&a, &b, 4, 4, 4, 1, &mut i, &mut dist);
+        self.cosine_topk(&a, &b, 4, 4, 4, 1, &mut i, &mut dist)
+            .await;
     }
 
     fn encoder(&mut self) -> &mut wgpu::CommandEncoder {
@@ -245,8 +285,10 @@ impl Gpu {
         })
     }
 
-    /// Copies the first `bytes` of `buffer` to the host (blocking natively).
-    fn read_bytes(&mut self, buffer: &wgpu::Buffer, bytes: u64) -> Vec<u8> {
+    /// Copies the first `bytes` of `buffer` to the host: natively the future blocks and is ready
+    /// at once; in the browser it waits for the mapping promise. A failed mapping (device lost,
+    /// recorded in [`Gpu::failure`]) gives zeros.
+    async fn read_bytes(&mut self, buffer: &wgpu::Buffer, bytes: u64) -> Vec<u8> {
         if bytes == 0 {
             return Vec::new();
         }
@@ -264,19 +306,47 @@ impl Gpu {
             .copy_buffer_to_buffer(buffer, 0, &staging, 0, size);
         self.flush();
         let slice = staging.slice(..size);
-        let (tx, rx) = std::sync::mpsc::channel();
+        let (tx, rx) = futures_channel::oneshot::channel();
         slice.map_async(wgpu::MapMode::Read, move |r| {
             let _ = tx.send(r);
         });
-        self.device
-            .poll(wgpu::PollType::wait_indefinitely())
-            .expect("GPU device lost while waiting for a read");
-        rx.recv()
-            .expect("map callback ran")
-            .expect("GPU buffer mapping failed");
-        let out = slice.get_mapped_range().expect("mapped above")[..bytes as usize].to_vec();
+        // Natively the mapping completes only while the device is polled; the browser maps on
+        // its own and resolves the future from its event loop.
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Err(e) = self.device.poll(wgpu::PollType::wait_indefinitely()) {
+            self.fail(format!("GPU poll failed: {e}"));
+        }
+        match rx.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                self.fail(format!("GPU buffer mapping failed: {e}"));
+                return vec![0; bytes as usize];
+            }
+            Err(_) => {
+                self.fail("GPU buffer mapping was dropped".to_owned());
+                return vec![0; bytes as usize];
+            }
+        }
+        let out = match slice.get_mapped_range() {
+            Ok(view) => view[..bytes as usize].to_vec(),
+            Err(e) => {
+                self.fail(format!("GPU buffer mapping failed: {e:?}"));
+                vec![0; bytes as usize]
+            }
+        };
         staging.unmap();
         out
+    }
+
+    fn fail(&self, text: String) {
+        record(&self.failure, text);
+    }
+}
+
+/// Keeps the first failure reported.
+fn record(failure: &Mutex<Option<String>>, text: String) {
+    if let Ok(mut slot) = failure.lock() {
+        slot.get_or_insert(text);
     }
 }
 
@@ -376,8 +446,8 @@ impl Compute for Gpu {
             .write_buffer(&buf.buffer, 0, bytemuck::cast_slice(data));
     }
 
-    fn read(&mut self, buf: &Buf, out: &mut [f32]) {
-        let bytes = self.read_bytes(&buf.buffer, out.len() as u64 * 4);
+    async fn read(&mut self, buf: &Buf, out: &mut [f32]) {
+        let bytes = self.read_bytes(&buf.buffer, out.len() as u64 * 4).await;
         out.copy_from_slice(bytemuck::cast_slice(&bytes));
     }
 
@@ -504,7 +574,7 @@ impl Compute for Gpu {
         self.dispatch(Kernel::Adam, params, &buffers, Gpu::grid(len));
     }
 
-    fn cosine_topk(
+    async fn cosine_topk(
         &mut self,
         queries: &Buf,
         refs: &Buf,
@@ -564,8 +634,8 @@ impl Compute for Gpu {
                 &[&tile.buffer, &out_i, &out_d],
                 (bq.div_ceil(64) as u32, 1),
             );
-            let bi = self.read_bytes(&out_i, (bq * k) as u64 * 4);
-            let bd = self.read_bytes(&out_d, (bq * k) as u64 * 4);
+            let bi = self.read_bytes(&out_i, (bq * k) as u64 * 4).await;
+            let bd = self.read_bytes(&out_d, (bq * k) as u64 * 4).await;
             idx[q0 * k..(q0 + bq) * k].copy_from_slice(bytemuck::cast_slice(&bi));
             let dists: &[f32] = bytemuck::cast_slice(&bd);
             for (o, (&d, &i)) in dist[q0 * k..(q0 + bq) * k]

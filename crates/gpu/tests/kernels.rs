@@ -1,22 +1,10 @@
-//! Each WGSL kernel against the CPU reference on small shapes, on whatever adapter wgpu finds
-//! (here: Mesa's llvmpipe software Vulkan). A missing adapter fails the tests.
-#![cfg(not(target_arch = "wasm32"))]
-
-use std::sync::{Mutex, OnceLock};
+//! Each WGSL kernel against the CPU reference on small shapes: natively on whatever adapter wgpu
+//! finds (here Mesa's llvmpipe software Vulkan), and in headless Chromium's WebGPU (SwiftShader,
+//! `--enable-unsafe-webgpu` from this crate's `webdriver.json`). A missing adapter fails the tests.
 
 use vlrb_core::routers::compute::{AdamStep, Compute, Cpu, Gemm};
 use vlrb_core::routers::rng::SplitMix64;
 use vlrb_gpu::Gpu;
-
-/// One GPU for all tests (opening llvmpipe and compiling the kernels is the slow part).
-fn gpu() -> std::sync::MutexGuard<'static, Gpu> {
-    static GPU: OnceLock<Mutex<Gpu>> = OnceLock::new();
-    GPU.get_or_init(|| {
-        Mutex::new(Gpu::new_blocking().expect("a wgpu adapter (install mesa-vulkan-drivers)"))
-    })
-    .lock()
-    .unwrap_or_else(|e| e.into_inner())
-}
 
 fn random(n: usize, seed: u64) -> Vec<f32> {
     let mut r = SplitMix64::new(seed);
@@ -29,9 +17,9 @@ fn upload(gpu: &mut Gpu, data: &[f32]) -> vlrb_gpu::Buf {
     b
 }
 
-fn download(gpu: &mut Gpu, b: &vlrb_gpu::Buf, len: usize) -> Vec<f32> {
+async fn download(gpu: &mut Gpu, b: &vlrb_gpu::Buf, len: usize) -> Vec<f32> {
     let mut out = vec![0.0; len];
-    gpu.read(b, &mut out);
+    gpu.read(b, &mut out).await;
     out
 }
 
@@ -45,16 +33,12 @@ fn assert_close(got: &[f32], want: &[f32], tol: f32, what: &str) {
     }
 }
 
-#[test]
-fn adapter_is_present_and_named() {
-    let gpu = gpu();
+async fn adapter_is_present_and_named(gpu: &mut Gpu) {
     assert!(gpu.backend().starts_with("gpu: "), "{}", gpu.backend());
     assert!(gpu.max_buffer_len() <= (128 << 20) / 4);
 }
 
-#[test]
-fn gemm_matches_cpu_with_transposes_and_accumulation() {
-    let mut gpu = gpu();
+async fn gemm_matches_cpu_with_transposes_and_accumulation(gpu: &mut Gpu) {
     let mut cpu = Cpu::new();
     for &(m, n, k) in &[(1, 1, 1), (17, 5, 33), (40, 23, 70)] {
         for (ta, tb, acc) in [
@@ -74,10 +58,10 @@ fn gemm_matches_cpu_with_transposes_and_accumulation() {
             let (a, b, c0) = (random(m * k, 1), random(k * n, 2), random(m * n, 3));
             let mut want = c0.clone();
             cpu.gemm(g, &a, &b, &mut want);
-            let (ga, gb) = (upload(&mut gpu, &a), upload(&mut gpu, &b));
-            let mut gc = upload(&mut gpu, &c0);
+            let (ga, gb) = (upload(gpu, &a), upload(gpu, &b));
+            let mut gc = upload(gpu, &c0);
             gpu.gemm(g, &ga, &gb, &mut gc);
-            let got = download(&mut gpu, &gc, m * n);
+            let got = download(gpu, &gc, m * n).await;
             assert_close(
                 &got,
                 &want,
@@ -88,9 +72,7 @@ fn gemm_matches_cpu_with_transposes_and_accumulation() {
     }
 }
 
-#[test]
-fn elementwise_kernels_match_cpu() {
-    let mut gpu = gpu();
+async fn elementwise_kernels_match_cpu(gpu: &mut Gpu) {
     let mut cpu = Cpu::new();
     let (rows, cols) = (9, 13);
     let x = random(rows * cols, 4);
@@ -98,11 +80,11 @@ fn elementwise_kernels_match_cpu() {
     for relu in [false, true] {
         let mut want = x.clone();
         cpu.bias_act(&mut want, &bias, rows, cols, relu);
-        let mut gx = upload(&mut gpu, &x);
-        let gb = upload(&mut gpu, &bias);
+        let mut gx = upload(gpu, &x);
+        let gb = upload(gpu, &bias);
         gpu.bias_act(&mut gx, &gb, rows, cols, relu);
         assert_close(
-            &download(&mut gpu, &gx, rows * cols),
+            &download(gpu, &gx, rows * cols).await,
             &want,
             1e-6,
             "bias_act",
@@ -111,11 +93,11 @@ fn elementwise_kernels_match_cpu() {
     let grad = random(rows * cols, 6);
     let mut want = grad.clone();
     cpu.relu_backward(&mut want, &x, rows * cols);
-    let mut gg = upload(&mut gpu, &grad);
-    let gx = upload(&mut gpu, &x);
+    let mut gg = upload(gpu, &grad);
+    let gx = upload(gpu, &x);
     gpu.relu_backward(&mut gg, &gx, rows * cols);
     assert_close(
-        &download(&mut gpu, &gg, rows * cols),
+        &download(gpu, &gg, rows * cols).await,
         &want,
         0.0,
         "relu_backward",
@@ -123,15 +105,13 @@ fn elementwise_kernels_match_cpu() {
     for accumulate in [false, true] {
         let mut want = bias.clone();
         cpu.col_sums(&x, rows, cols, &mut want, accumulate);
-        let mut go = upload(&mut gpu, &bias);
+        let mut go = upload(gpu, &bias);
         gpu.col_sums(&gx, rows, cols, &mut go, accumulate);
-        assert_close(&download(&mut gpu, &go, cols), &want, 1e-5, "col_sums");
+        assert_close(&download(gpu, &go, cols).await, &want, 1e-5, "col_sums");
     }
 }
 
-#[test]
-fn loss_gradients_match_cpu() {
-    let mut gpu = gpu();
+async fn loss_gradients_match_cpu(gpu: &mut Gpu) {
     let mut cpu = Cpu::new();
     let (rows, cols) = (11, 7);
     let logits: Vec<f32> = random(rows * cols, 7).iter().map(|v| 4.0 * v).collect();
@@ -144,18 +124,18 @@ fn loss_gradients_match_cpu() {
     let loss0 = random(rows, 9);
     let (mut grad, mut loss) = (vec![0.0; rows * cols], loss0.clone());
     cpu.softmax_xent(&logits, &targets, rows, cols, 0.125, &mut grad, &mut loss);
-    let (gl, gt) = (upload(&mut gpu, &logits), upload(&mut gpu, &targets));
+    let (gl, gt) = (upload(gpu, &logits), upload(gpu, &targets));
     let mut gg = gpu.alloc(rows * cols);
-    let mut gloss = upload(&mut gpu, &loss0);
+    let mut gloss = upload(gpu, &loss0);
     gpu.softmax_xent(&gl, &gt, rows, cols, 0.125, &mut gg, &mut gloss);
     assert_close(
-        &download(&mut gpu, &gg, rows * cols),
+        &download(gpu, &gg, rows * cols).await,
         &grad,
         1e-5,
         "softmax grad",
     );
     assert_close(
-        &download(&mut gpu, &gloss, rows),
+        &download(gpu, &gloss, rows).await,
         &loss,
         1e-5,
         "softmax loss",
@@ -173,30 +153,28 @@ fn loss_gradients_match_cpu() {
     cpu.sigmoid_xent(
         &logits, &binary, &weights, rows, cols, 0.25, &mut grad, &mut loss,
     );
-    let (gy, gw) = (upload(&mut gpu, &binary), upload(&mut gpu, &weights));
-    let mut gloss = upload(&mut gpu, &loss0);
+    let (gy, gw) = (upload(gpu, &binary), upload(gpu, &weights));
+    let mut gloss = upload(gpu, &loss0);
     gpu.sigmoid_xent(&gl, &gy, &gw, rows, cols, 0.25, &mut gg, &mut gloss);
     assert_close(
-        &download(&mut gpu, &gg, rows * cols),
+        &download(gpu, &gg, rows * cols).await,
         &grad,
         1e-5,
         "sigmoid grad",
     );
     assert_close(
-        &download(&mut gpu, &gloss, rows),
+        &download(gpu, &gloss, rows).await,
         &loss,
         1e-5,
         "sigmoid loss",
     );
 }
 
-#[test]
-fn adam_matches_cpu_over_steps() {
-    let mut gpu = gpu();
+async fn adam_matches_cpu_over_steps(gpu: &mut Gpu) {
     let mut cpu = Cpu::new();
     let n = 300;
     let (mut p, mut m, mut v) = (random(n, 12), vec![0.0; n], vec![0.0; n]);
-    let (mut gp, mut gm, mut gv) = (upload(&mut gpu, &p), gpu.alloc(n), gpu.alloc(n));
+    let (mut gp, mut gm, mut gv) = (upload(gpu, &p), gpu.alloc(n), gpu.alloc(n));
     let (mut b1, mut b2) = (1.0f32, 1.0f32);
     for t in 0..3 {
         b1 *= 0.9;
@@ -212,16 +190,14 @@ fn adam_matches_cpu_over_steps() {
         };
         let g = random(n, 20 + t);
         cpu.adam(&mut p, &g, &mut m, &mut v, n, s);
-        let gg = upload(&mut gpu, &g);
+        let gg = upload(gpu, &g);
         gpu.adam(&mut gp, &gg, &mut gm, &mut gv, n, s);
     }
-    assert_close(&download(&mut gpu, &gp, n), &p, 1e-5, "adam param");
-    assert_close(&download(&mut gpu, &gv, n), &v, 1e-5, "adam v");
+    assert_close(&download(gpu, &gp, n).await, &p, 1e-5, "adam param");
+    assert_close(&download(gpu, &gv, n).await, &v, 1e-5, "adam v");
 }
 
-#[test]
-fn cosine_topk_matches_cpu() {
-    let mut gpu = gpu();
+async fn cosine_topk_matches_cpu(gpu: &mut Gpu) {
     let mut cpu = Cpu::new();
     let (nq, nr, dim, k) = (13, 90, 8, 5);
     let unit = |mut x: Vec<f32>| {
@@ -233,10 +209,73 @@ fn cosine_topk_matches_cpu() {
     };
     let (q, r) = (unit(random(nq * dim, 30)), unit(random(nr * dim, 31)));
     let (mut wi, mut wd) = (vec![0u32; nq * k], vec![0.0f32; nq * k]);
-    cpu.cosine_topk(&q, &r, nq, nr, dim, k, &mut wi, &mut wd);
-    let (gq, gr) = (upload(&mut gpu, &q), upload(&mut gpu, &r));
+    cpu.cosine_topk(&q, &r, nq, nr, dim, k, &mut wi, &mut wd)
+        .await;
+    let (gq, gr) = (upload(gpu, &q), upload(gpu, &r));
     let (mut gi, mut gd) = (vec![0u32; nq * k], vec![0.0f32; nq * k]);
-    gpu.cosine_topk(&gq, &gr, nq, nr, dim, k, &mut gi, &mut gd);
+    gpu.cosine_topk(&gq, &gr, nq, nr, dim, k, &mut gi, &mut gd)
+        .await;
     assert_eq!(gi, wi, "neighbour indices");
     assert_close(&gd, &wd, 1e-5, "distances");
 }
+
+/// Declares each kernel check as a test on both targets.
+macro_rules! kernel_tests {
+    ($($name:ident),* $(,)?) => {
+        #[cfg(not(target_arch = "wasm32"))]
+        mod native {
+            use std::sync::{Mutex, MutexGuard, OnceLock};
+
+            /// One GPU for all tests (opening llvmpipe and compiling the kernels is the slow part).
+            fn gpu() -> MutexGuard<'static, vlrb_gpu::Gpu> {
+                static GPU: OnceLock<Mutex<vlrb_gpu::Gpu>> = OnceLock::new();
+                GPU.get_or_init(|| {
+                    Mutex::new(
+                        vlrb_gpu::Gpu::new_blocking()
+                            .expect("a wgpu adapter (install mesa-vulkan-drivers)"),
+                    )
+                })
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+            }
+
+            $(
+                #[test]
+                fn $name() {
+                    pollster::block_on(super::$name(&mut gpu()));
+                }
+            )*
+        }
+
+        #[cfg(target_arch = "wasm32")]
+        mod browser {
+            use wasm_bindgen_test::wasm_bindgen_test;
+
+            wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+            $(
+                #[wasm_bindgen_test]
+                async fn $name() {
+                    let mut gpu = vlrb_gpu::Gpu::new()
+                        .await
+                        .expect("a WebGPU adapter (Chromium with --enable-unsafe-webgpu)");
+                    assert!(
+                        gpu.adapter_name().contains("BrowserWebGpu"),
+                        "{}",
+                        gpu.adapter_name()
+                    );
+                    super::$name(&mut gpu).await;
+                }
+            )*
+        }
+    };
+}
+
+kernel_tests!(
+    adapter_is_present_and_named,
+    gemm_matches_cpu_with_transposes_and_accumulation,
+    elementwise_kernels_match_cpu,
+    loss_gradients_match_cpu,
+    adam_matches_cpu_over_steps,
+    cosine_topk_matches_cpu,
+);

@@ -22,12 +22,12 @@ fn knn(bench: &Benchmark) -> (f64, f64, f64) {
         .is_some();
     let fusion = if vision { Fusion::Concat } else { Fusion::Text };
     let data = Data::prepare(bench, fusion).expect("features");
-    let outcome = routers::train(
+    let outcome = pollster::block_on(routers::train(
         &data,
         &TrainConfig::new(RouterKind::Knn),
         &mut Cpu::new(),
         &mut |_| Control::Continue,
-    )
+    ))
     .expect("knn");
     let m = outcome.sweep[0].test;
     (m.accuracy, m.avg_cost * m.num_samples as f64, m.rank_score)

@@ -56,7 +56,7 @@ async fn train(request: TrainRequest) -> Result<TrainResult, String> {
     let bench = bundle::decode(&bytes).map_err(|e| e.to_string())?;
     let performance = scope().performance();
     let mut clock = move || performance.as_ref().map_or(0.0, |p| p.now() / 1000.0);
-    sandbox::run(&bench, &request, &mut clock, &mut |m| post(&m))
+    sandbox::run(&bench, &request, &mut clock, &mut |m| post(&m)).await
 }
 
 fn main() {

@@ -61,6 +61,12 @@ pub struct AdamStep {
 /// The steps a router needs, on buffers of f32 owned by the backend. Every operation reads and
 /// writes the first elements its shape names; buffers may be longer (they are reused across
 /// batches of different sizes).
+///
+/// Recording work is synchronous; the two operations that bring results back to the host are
+/// `async`, because a browser's WebGPU can only map a buffer by returning to the event loop. The
+/// CPU backend's futures (and the native GPU backend's, which block) are ready on first poll.
+// Routers use the trait through generics only, and the browser backend's futures are not `Send`.
+#[allow(async_fn_in_trait)]
 pub trait Compute {
     /// A buffer of f32 on the backend.
     type Buf;
@@ -74,7 +80,7 @@ pub trait Compute {
     /// Copies `data` into the start of `buf`.
     fn write(&mut self, buf: &mut Self::Buf, data: &[f32]);
     /// Copies the first `out.len()` elements of `buf` into `out` (waits for pending work).
-    fn read(&mut self, buf: &Self::Buf, out: &mut [f32]);
+    async fn read(&mut self, buf: &Self::Buf, out: &mut [f32]);
     /// Matrix product, see [`Gemm`].
     fn gemm(&mut self, g: Gemm, a: &Self::Buf, b: &Self::Buf, c: &mut Self::Buf);
     /// `x[r][c] += bias[c]` for a `rows x cols` matrix, then ReLU when `relu`.
@@ -140,7 +146,7 @@ pub trait Compute {
     /// `dim`) with the smallest cosine distance `1 - q.r`, ascending (ties: lower index first).
     /// Writes `nq * k` indices and distances row-major. `refs` must fit [`Self::max_buffer_len`].
     #[allow(clippy::too_many_arguments)]
-    fn cosine_topk(
+    async fn cosine_topk(
         &mut self,
         queries: &Self::Buf,
         refs: &Self::Buf,
@@ -244,7 +250,7 @@ impl Compute for Cpu {
         buf[..data.len()].copy_from_slice(data);
     }
 
-    fn read(&mut self, buf: &Vec<f32>, out: &mut [f32]) {
+    async fn read(&mut self, buf: &Vec<f32>, out: &mut [f32]) {
         out.copy_from_slice(&buf[..out.len()]);
     }
 
@@ -377,7 +383,7 @@ impl Compute for Cpu {
         }
     }
 
-    fn cosine_topk(
+    async fn cosine_topk(
         &mut self,
         queries: &Vec<f32>,
         refs: &Vec<f32>,

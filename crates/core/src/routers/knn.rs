@@ -36,7 +36,7 @@ impl<B> RefIndex<B> {
 
     /// The `k` nearest references of each given row of `x` (normalised here): row-major indices
     /// and cosine distances, ascending.
-    pub fn search<C: Compute<Buf = B>>(
+    pub async fn search<C: Compute<Buf = B>>(
         &self,
         compute: &mut C,
         x: &Matrix,
@@ -59,16 +59,18 @@ impl<B> RefIndex<B> {
             let n = part.len();
             let mut parts = Vec::with_capacity(self.chunks.len());
             for (buf, start, len) in &self.chunks {
-                compute.cosine_topk(
-                    &qbuf,
-                    buf,
-                    n,
-                    *len,
-                    dim,
-                    k,
-                    &mut ci[..n * k],
-                    &mut cd[..n * k],
-                );
+                compute
+                    .cosine_topk(
+                        &qbuf,
+                        buf,
+                        n,
+                        *len,
+                        dim,
+                        k,
+                        &mut ci[..n * k],
+                        &mut cd[..n * k],
+                    )
+                    .await;
                 parts.push((*start, ci[..n * k].to_vec(), cd[..n * k].to_vec()));
             }
             for r in 0..n {
@@ -127,13 +129,18 @@ impl Knn {
     }
 
     /// Distance-weighted vote of the `K` nearest training rows.
-    pub fn predict<C: Compute>(&self, compute: &mut C, x: &Matrix, rows: &[usize]) -> Vec<usize> {
+    pub async fn predict<C: Compute>(
+        &self,
+        compute: &mut C,
+        x: &Matrix,
+        rows: &[usize],
+    ) -> Vec<usize> {
         let index = RefIndex::upload(compute, &self.refs);
-        self.predict_with(compute, &index, x, rows)
+        self.predict_with(compute, &index, x, rows).await
     }
 
     /// As [`Self::predict`], with the training rows already uploaded as `index`.
-    pub fn predict_with<C: Compute>(
+    pub async fn predict_with<C: Compute>(
         &self,
         compute: &mut C,
         index: &RefIndex<C::Buf>,
@@ -141,7 +148,7 @@ impl Knn {
         rows: &[usize],
     ) -> Vec<usize> {
         let k = K.min(self.refs.rows);
-        let (idx, dist) = index.search(compute, x, rows, k);
+        let (idx, dist) = index.search(compute, x, rows, k).await;
         let mut votes = vec![0.0f64; self.models];
         (0..rows.len())
             .map(|r| {

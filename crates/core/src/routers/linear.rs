@@ -26,9 +26,9 @@ pub fn schedule(max_epochs: Option<usize>) -> Schedule {
 }
 
 /// Trains the Linear router for one lambda on `targets` (soft labels of `data.train`).
-pub fn fit<C: Compute>(
+pub async fn fit<C: Compute>(
     compute: &mut C,
-    data: &Data,
+    data: &Data<'_>,
     targets: &[f32],
     seed: u64,
     max_epochs: Option<usize>,
@@ -42,6 +42,8 @@ pub fn fit<C: Compute>(
         x: &x,
         targets,
         weights: None,
+        dev_x: &data.x,
+        dev_rows: &data.dev,
         dev_score: &mut score,
     };
     fit_net(
@@ -53,4 +55,5 @@ pub fn fit<C: Compute>(
         lambda,
         progress,
     )
+    .await
 }

@@ -67,7 +67,7 @@ impl Net {
     }
 
     /// Logits of the given rows of `x` (row-major `rows.len() x K`), in chunks of `chunk` rows.
-    pub fn logits<C: Compute>(
+    pub async fn logits<C: Compute>(
         &self,
         compute: &mut C,
         x: &Matrix,
@@ -75,7 +75,9 @@ impl Net {
         chunk: usize,
     ) -> Vec<f32> {
         let chunk = chunk.clamp(1, rows.len().max(1));
-        Device::upload(compute, self, chunk).logits(compute, x, rows)
+        Device::upload(compute, self, chunk)
+            .logits(compute, x, rows)
+            .await
     }
 }
 
@@ -127,14 +129,11 @@ pub struct Schedule {
     pub loss: Loss,
 }
 
-/// Computes logits of the given rows of a feature matrix with the network being scored.
-pub type Logits<'a> = dyn FnMut(&Matrix, &[usize]) -> Vec<f32> + 'a;
-
-/// Scores a candidate network on dev (higher is better) given a way to compute its logits.
-pub type DevScore<'a> = dyn FnMut(&mut Logits<'_>) -> f64 + 'a;
+/// Scores a candidate network's dev logits (row-major `dev rows x K`; higher is better).
+pub type DevScore<'a> = dyn FnMut(&[f32]) -> f64 + 'a;
 
 /// Training data already on the host: features, targets (and per-cell weights for the sigmoid
-/// loss), plus the dev-set scorer for checkpoint selection.
+/// loss), plus the dev rows and scorer for checkpoint selection.
 pub struct TrainData<'a> {
     /// Training features (rows in training order).
     pub x: &'a Matrix,
@@ -142,7 +141,11 @@ pub struct TrainData<'a> {
     pub targets: &'a [f32],
     /// Per-cell loss weights for [`Loss::Sigmoid`].
     pub weights: Option<&'a [f32]>,
-    /// Scores a candidate network on dev (higher is better): its Rank Score.
+    /// Features the dev rows index.
+    pub dev_x: &'a Matrix,
+    /// Rows of `dev_x` scored after every epoch.
+    pub dev_rows: &'a [usize],
+    /// Scores a candidate network's dev logits: its Rank Score.
     pub dev_score: &'a mut DevScore<'a>,
 }
 
@@ -179,7 +182,7 @@ impl<B> Device<B> {
     }
 
     /// Logits of the given rows of `x`, row-major `rows.len() x K`.
-    pub fn logits<C: Compute<Buf = B>>(
+    pub async fn logits<C: Compute<Buf = B>>(
         &mut self,
         compute: &mut C,
         x: &Matrix,
@@ -194,7 +197,9 @@ impl<B> Device<B> {
             compute.write(&mut self.acts[0], &staging[..part.len() * x.cols]);
             self.forward(compute, part.len());
             let start = c * self.rows * k;
-            compute.read(&self.acts[layers], &mut out[start..start + part.len() * k]);
+            compute
+                .read(&self.acts[layers], &mut out[start..start + part.len() * k])
+                .await;
         }
         out
     }
@@ -209,10 +214,10 @@ impl<B> Device<B> {
         }
     }
 
-    fn download<C: Compute<Buf = B>>(&self, compute: &mut C, net: &mut Net) {
+    async fn download<C: Compute<Buf = B>>(&self, compute: &mut C, net: &mut Net) {
         for l in 0..self.w.len() {
-            compute.read(&self.w[l], &mut net.weights[l]);
-            compute.read(&self.b[l], &mut net.biases[l]);
+            compute.read(&self.w[l], &mut net.weights[l]).await;
+            compute.read(&self.b[l], &mut net.biases[l]).await;
         }
     }
 }
@@ -256,10 +261,10 @@ pub struct Fit {
 /// the best dev checkpoint. Mini-batches are reshuffled each epoch by a [`SplitMix64`] seeded
 /// with `seed`. Batches larger than the backend's buffer limit run as accumulated chunks.
 /// `progress` sees every epoch and may stop training (the best network so far is kept).
-pub fn fit<C: Compute>(
+pub async fn fit<C: Compute>(
     compute: &mut C,
     mut net: Net,
-    data: TrainData,
+    data: TrainData<'_>,
     schedule: &Schedule,
     seed: u64,
     lambda: f64,
@@ -412,12 +417,13 @@ pub fn fit<C: Compute>(
                 );
             }
         }
-        compute.read(&opt.loss, &mut loss_host);
+        compute.read(&opt.loss, &mut loss_host).await;
         loss_sum += loss_host.iter().map(|&v| v as f64).sum::<f64>();
         last_loss = loss_sum / n.max(1) as f64;
         epochs = epoch;
-        dev.download(compute, &mut net);
-        let score = (data.dev_score)(&mut |x, rows| net.logits(compute, x, rows, chunk));
+        dev.download(compute, &mut net).await;
+        let dev_logits = net.logits(compute, data.dev_x, data.dev_rows, chunk).await;
+        let score = (data.dev_score)(&dev_logits);
         let improved = score > best + schedule.min_delta || best_epoch == 0;
         if improved || schedule.patience.is_none() {
             best = score;
@@ -461,9 +467,9 @@ fn gather(src: &[f32], k: usize, part: &[usize], out: &mut [f32]) {
 /// Trains the MLP router (protocol 4.7) for one lambda: `D -> hidden... -> K`, ReLU, soft
 /// cross-entropy, Adam lr 1e-3 with weight decay 1e-4, batch 1024 reshuffled each epoch, up to 300
 /// epochs, early stopping on dev Rank Score (patience 3, min delta 1e-4), best restored.
-pub fn fit_router<C: Compute>(
+pub async fn fit_router<C: Compute>(
     compute: &mut C,
-    data: &super::Data,
+    data: &super::Data<'_>,
     targets: &[f32],
     config: &super::TrainConfig,
     lambda: f64,
@@ -488,6 +494,8 @@ pub fn fit_router<C: Compute>(
         x: &x,
         targets,
         weights: None,
+        dev_x: &data.x,
+        dev_rows: &data.dev,
         dev_score: &mut score,
     };
     fit(
@@ -499,4 +507,5 @@ pub fn fit_router<C: Compute>(
         lambda,
         progress,
     )
+    .await
 }

@@ -5,17 +5,20 @@
 //! checkpoints on dev by Rank Score, and is reported on test. The heavy steps go through
 //! [`compute::Compute`], so the same code runs on the CPU reference ([`compute::Cpu`]) or a GPU
 //! backend. Training is seeded and deterministic; a progress callback sees every epoch (lambda,
-//! loss, dev Rank Score) and can stop the run, which suits a Web Worker loop.
+//! loss, dev Rank Score) and can stop the run, which suits a Web Worker loop. Training and
+//! prediction are `async` only because reading a browser GPU buffer is: natively (and on the CPU
+//! everywhere) the futures are ready at once, so any executor, even a one-poll one, drives them.
 //!
 //! ```no_run
-//! # fn demo(bench: &vlrb_core::Benchmark) -> vlrb_core::Result<()> {
+//! # async fn demo(bench: &vlrb_core::Benchmark) -> vlrb_core::Result<()> {
 //! use vlrb_core::routers::{self, compute::Cpu, Control, Data, RouterKind, TrainConfig};
 //! let data = Data::prepare(bench, routers::features::Fusion::Concat)?;
 //! let config = TrainConfig::new(RouterKind::Mlp);
 //! let outcome = routers::train(&data, &config, &mut Cpu::new(), &mut |p| {
 //!     eprintln!("lambda {} epoch {} loss {:.4} dev {:.4}", p.lambda, p.epoch, p.loss, p.dev_rank_score);
 //!     Control::Continue
-//! })?;
+//! })
+//! .await?;
 //! # Ok(()) }
 //! ```
 
@@ -235,15 +238,22 @@ pub enum Trained {
 
 impl Trained {
     /// Picks (model columns) for the given rows of the z-scored features `x`.
-    pub fn predict<C: Compute>(&self, compute: &mut C, x: &Matrix, rows: &[usize]) -> Vec<usize> {
+    pub async fn predict<C: Compute>(
+        &self,
+        compute: &mut C,
+        x: &Matrix,
+        rows: &[usize],
+    ) -> Vec<usize> {
         match self {
-            Trained::Net { net } => {
-                mlp::argmax_rows(&net.logits(compute, x, rows, 1024), net.outputs(), None)
-            }
-            Trained::Ovr(m) => m.predict(compute, x, rows),
-            Trained::Knn(m) => m.predict(compute, x, rows),
-            Trained::Prknn(m) => m.predict(compute, x, rows),
-            Trained::Prototype(m) => m.predict(compute, x, rows),
+            Trained::Net { net } => mlp::argmax_rows(
+                &net.logits(compute, x, rows, 1024).await,
+                net.outputs(),
+                None,
+            ),
+            Trained::Ovr(m) => m.predict(compute, x, rows).await,
+            Trained::Knn(m) => m.predict(compute, x, rows).await,
+            Trained::Prknn(m) => m.predict(compute, x, rows).await,
+            Trained::Prototype(m) => m.predict(compute, x, rows).await,
         }
     }
 }
@@ -275,7 +285,7 @@ impl<'m, B> Predictor<'m, B> {
     }
 
     /// Picks (model columns) for the given rows of the z-scored features `x`.
-    pub fn predict<C: Compute<Buf = B>>(
+    pub async fn predict<C: Compute<Buf = B>>(
         &mut self,
         compute: &mut C,
         x: &Matrix,
@@ -283,18 +293,22 @@ impl<'m, B> Predictor<'m, B> {
     ) -> Vec<usize> {
         match (self.model, &mut self.state) {
             (Trained::Net { net }, Uploaded::Net(dev)) => {
-                mlp::argmax_rows(&dev.logits(compute, x, rows), net.outputs(), None)
+                mlp::argmax_rows(&dev.logits(compute, x, rows).await, net.outputs(), None)
             }
-            (Trained::Ovr(m), Uploaded::Net(dev)) => m.pick(&dev.logits(compute, x, rows)),
-            (Trained::Knn(m), Uploaded::Refs(index)) => m.predict_with(compute, index, x, rows),
-            (Trained::Prknn(m), Uploaded::Refs(index)) => m.predict_with(compute, index, x, rows),
-            (model, _) => model.predict(compute, x, rows),
+            (Trained::Ovr(m), Uploaded::Net(dev)) => m.pick(&dev.logits(compute, x, rows).await),
+            (Trained::Knn(m), Uploaded::Refs(index)) => {
+                m.predict_with(compute, index, x, rows).await
+            }
+            (Trained::Prknn(m), Uploaded::Refs(index)) => {
+                m.predict_with(compute, index, x, rows).await
+            }
+            (model, _) => model.predict(compute, x, rows).await,
         }
     }
 }
 
 /// One lambda of a sweep.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SweepPoint {
     /// Lambda.
     pub lambda: f64,
@@ -302,6 +316,9 @@ pub struct SweepPoint {
     pub dev: Metrics,
     /// Test metrics of the same checkpoint (for the frontier plot; selection never looks at them).
     pub test: Metrics,
+    /// The same checkpoint's test picks, in test-row order (the page re-scores them under its
+    /// filters to draw the sweep).
+    pub test_picks: Vec<usize>,
 }
 
 /// A finished training run.
@@ -330,8 +347,8 @@ pub struct Outcome {
 }
 
 /// Trains `config.router` on `data` through `compute`, reporting each epoch to `progress`.
-pub fn train<C: Compute>(
-    data: &Data,
+pub async fn train<C: Compute>(
+    data: &Data<'_>,
     config: &TrainConfig,
     compute: &mut C,
     progress: &mut dyn FnMut(&Progress) -> Control,
@@ -354,63 +371,61 @@ pub fn train<C: Compute>(
         return Err(Error::Value("hidden layer sizes must be positive".into()));
     }
     let backend = compute.backend();
-    let single =
-        |model: Trained, compute: &mut C, progress: &mut dyn FnMut(&Progress) -> Control| {
-            let dev_picks = model.predict(compute, &data.x, &data.dev);
-            let dev = data.metrics(&data.dev, &dev_picks);
-            let lambda = if router == RouterKind::Knn {
-                f64::INFINITY
-            } else {
-                f64::NAN
-            };
-            let stopped = progress(&Progress {
-                lambda,
-                epoch: 1,
-                loss: f64::NAN,
-                dev_rank_score: dev.rank_score,
-            }) == Control::Stop;
-            let picks = model.predict(compute, &data.x, &data.test);
-            let test = Routing {
-                rows: data.test.clone(),
-                picks,
-            };
-            let point = SweepPoint {
-                lambda,
-                dev,
-                test: data.metrics(&test.rows, &test.picks),
-            };
-            Outcome {
-                router,
-                model,
-                lambda: (router == RouterKind::Knn).then_some(f64::INFINITY),
-                cost_scale: None,
-                dev,
-                test,
-                sweep: vec![point],
-                epochs: 1,
-                stopped,
-                backend: backend.clone(),
-            }
-        };
-    Ok(match router {
-        RouterKind::Knn => single(Trained::Knn(knn::Knn::fit(data)), compute, progress),
-        RouterKind::Prknn => single(Trained::Prknn(prknn::Prknn::fit(data)), compute, progress),
-        RouterKind::Prototype => single(
-            Trained::Prototype(prototype::Prototype::fit(data)),
-            compute,
-            progress,
-        ),
-        RouterKind::Ovr => {
-            let model = ovr::Ovr::fit(compute, data, config.max_epochs, progress);
-            single(Trained::Ovr(model), compute, &mut |_| Control::Continue)
+    let model = match router {
+        RouterKind::Linear | RouterKind::Mlp => {
+            return sweep(data, config, compute, progress, backend).await;
         }
-        RouterKind::Linear | RouterKind::Mlp => sweep(data, config, compute, progress, backend)?,
+        RouterKind::Knn => Trained::Knn(knn::Knn::fit(data)),
+        RouterKind::Prknn => Trained::Prknn(prknn::Prknn::fit(data)),
+        RouterKind::Prototype => Trained::Prototype(prototype::Prototype::fit(data)),
+        RouterKind::Ovr => {
+            Trained::Ovr(ovr::Ovr::fit(compute, data, config.max_epochs, progress).await)
+        }
+    };
+    // Routers without a lambda sweep: one evaluation (reported as one epoch, except OVR whose
+    // epochs were reported while fitting).
+    let dev_picks = model.predict(compute, &data.x, &data.dev).await;
+    let dev = data.metrics(&data.dev, &dev_picks);
+    let lambda = if router == RouterKind::Knn {
+        f64::INFINITY
+    } else {
+        f64::NAN
+    };
+    let stopped = router != RouterKind::Ovr
+        && progress(&Progress {
+            lambda,
+            epoch: 1,
+            loss: f64::NAN,
+            dev_rank_score: dev.rank_score,
+        }) == Control::Stop;
+    let picks = model.predict(compute, &data.x, &data.test).await;
+    let test = Routing {
+        rows: data.test.clone(),
+        picks,
+    };
+    let point = SweepPoint {
+        lambda,
+        dev,
+        test: data.metrics(&test.rows, &test.picks),
+        test_picks: test.picks.clone(),
+    };
+    Ok(Outcome {
+        router,
+        model,
+        lambda: (router == RouterKind::Knn).then_some(f64::INFINITY),
+        cost_scale: None,
+        dev,
+        test,
+        sweep: vec![point],
+        epochs: 1,
+        stopped,
+        backend,
     })
 }
 
 /// Trains a Linear or MLP router for each lambda (one when fixed) and keeps the best on dev.
-fn sweep<C: Compute>(
-    data: &Data,
+async fn sweep<C: Compute>(
+    data: &Data<'_>,
     config: &TrainConfig,
     compute: &mut C,
     progress: &mut dyn FnMut(&Progress) -> Control,
@@ -419,7 +434,7 @@ fn sweep<C: Compute>(
     let router = config.router;
     let cost_scale = config.cost_scale.unwrap_or(router.default_cost_scale());
     let lambdas: Vec<f64> = config.lambda.map_or(LAMBDA_GRID.to_vec(), |l| vec![l]);
-    let mut best: Option<(mlp::Fit, f64, Metrics)> = None;
+    let mut best: Option<(mlp::Fit, f64, Metrics, usize)> = None;
     let mut points = Vec::new();
     let mut stopped = false;
     for &lambda in &lambdas {
@@ -428,42 +443,46 @@ fn sweep<C: Compute>(
             .map(|t| t as f32)
             .collect();
         let fit = match router {
-            RouterKind::Linear => linear::fit(
-                compute,
-                data,
-                &targets,
-                config.seed,
-                config.max_epochs,
-                lambda,
-                progress,
-            ),
-            _ => mlp::fit_router(compute, data, &targets, config, lambda, progress),
+            RouterKind::Linear => {
+                linear::fit(
+                    compute,
+                    data,
+                    &targets,
+                    config.seed,
+                    config.max_epochs,
+                    lambda,
+                    progress,
+                )
+                .await
+            }
+            _ => mlp::fit_router(compute, data, &targets, config, lambda, progress).await,
         };
         stopped = fit.stopped;
         let model = Trained::Net {
             net: fit.net.clone(),
         };
-        let dev_picks = model.predict(compute, &data.x, &data.dev);
+        let dev_picks = model.predict(compute, &data.x, &data.dev).await;
         let dev = data.metrics(&data.dev, &dev_picks);
-        let test_picks = model.predict(compute, &data.x, &data.test);
+        let test_picks = model.predict(compute, &data.x, &data.test).await;
         points.push(SweepPoint {
             lambda,
             dev,
             test: data.metrics(&data.test, &test_picks),
+            test_picks,
         });
         if best
             .as_ref()
-            .is_none_or(|(_, _, b)| dev.rank_score > b.rank_score)
+            .is_none_or(|(_, _, b, _)| dev.rank_score > b.rank_score)
         {
-            best = Some((fit, lambda, dev));
+            best = Some((fit, lambda, dev, points.len() - 1));
         }
         if stopped {
             break;
         }
     }
-    let (fit, lambda, dev) = best.expect("the grid is never empty");
+    let (fit, lambda, dev, at) = best.expect("the grid is never empty");
     let model = Trained::Net { net: fit.net };
-    let picks = model.predict(compute, &data.x, &data.test);
+    let picks = points[at].test_picks.clone();
     Ok(Outcome {
         router,
         model,
@@ -497,10 +516,10 @@ pub struct Throughput {
 /// Times [`Predictor::predict`] (parameters uploaded once, beforehand) on the first 16 test
 /// samples (5 warm-up runs, 50 timed), as the toolkit's latency profiler does. `clock` returns seconds (`Instant` natively, `performance.now()` / 1000
 /// in a browser).
-pub fn throughput<C: Compute>(
+pub async fn throughput<C: Compute>(
     model: &Trained,
     compute: &mut C,
-    data: &Data,
+    data: &Data<'_>,
     clock: &mut dyn FnMut() -> f64,
 ) -> Throughput {
     let rows: Vec<usize> = data.test.iter().copied().take(16).collect();
@@ -513,12 +532,12 @@ pub fn throughput<C: Compute>(
         .sum();
     let mut predictor = Predictor::new(compute, model);
     for _ in 0..5 {
-        predictor.predict(compute, &data.x, &rows);
+        predictor.predict(compute, &data.x, &rows).await;
     }
     let runs = 50;
     let start = clock();
     for _ in 0..runs {
-        predictor.predict(compute, &data.x, &rows);
+        predictor.predict(compute, &data.x, &rows).await;
     }
     let seconds = ((clock() - start) / runs as f64).max(1e-12);
     Throughput {
@@ -529,11 +548,10 @@ pub fn throughput<C: Compute>(
     }
 }
 
-/// A dev-set scorer for [`mlp::fit`]: Rank Score of the argmax routing of `dev` rows.
-pub(crate) fn dev_rank_score<'d>(data: &'d Data) -> impl FnMut(&mut mlp::Logits<'_>) -> f64 + 'd {
+/// A dev-set scorer for [`mlp::fit`]: Rank Score of the argmax routing of the dev logits.
+pub(crate) fn dev_rank_score<'d>(data: &'d Data) -> impl FnMut(&[f32]) -> f64 + 'd {
     move |logits| {
-        let k = data.bench.num_models();
-        let picks = mlp::argmax_rows(&logits(&data.x, &data.dev), k, None);
+        let picks = mlp::argmax_rows(logits, data.bench.num_models(), None);
         data.metrics(&data.dev, &picks).rank_score
     }
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::compute::Compute;
 use super::features::Matrix;
-use super::mlp::{Logits, Loss, Net, Schedule, TrainData, argmax_rows, fit};
+use super::mlp::{Loss, Net, Schedule, TrainData, argmax_rows, fit};
 use super::{Control, Data, Progress};
 
 /// Adam steps of the OVR fit.
@@ -28,9 +28,9 @@ pub struct Ovr {
 
 impl Ovr {
     /// Fits the K logistic regressions on the training rows.
-    pub fn fit<C: Compute>(
+    pub async fn fit<C: Compute>(
         compute: &mut C,
-        data: &Data,
+        data: &Data<'_>,
         max_epochs: Option<usize>,
         progress: &mut dyn FnMut(&Progress) -> Control,
     ) -> Ovr {
@@ -76,14 +76,16 @@ impl Ovr {
             loss: Loss::Sigmoid,
         };
         let mask = has_positive.clone();
-        let mut score = |logits: &mut Logits<'_>| {
-            let picks = argmax_rows(&logits(&data.x, &data.dev), k, Some(&mask));
+        let mut score = |logits: &[f32]| {
+            let picks = argmax_rows(logits, k, Some(&mask));
             data.metrics(&data.dev, &picks).rank_score
         };
         let train = TrainData {
             x: &x,
             targets: &targets,
             weights: Some(&weights),
+            dev_x: &data.x,
+            dev_rows: &data.dev,
             dev_score: &mut score,
         };
         let fitted = fit(
@@ -94,7 +96,8 @@ impl Ovr {
             0,
             f64::NAN,
             progress,
-        );
+        )
+        .await;
         Ovr {
             net: fitted.net,
             has_positive,
@@ -102,8 +105,13 @@ impl Ovr {
     }
 
     /// The most probable model per row (sigmoid is monotone: argmax of the logits).
-    pub fn predict<C: Compute>(&self, compute: &mut C, x: &Matrix, rows: &[usize]) -> Vec<usize> {
-        self.pick(&self.net.logits(compute, x, rows, 1024))
+    pub async fn predict<C: Compute>(
+        &self,
+        compute: &mut C,
+        x: &Matrix,
+        rows: &[usize],
+    ) -> Vec<usize> {
+        self.pick(&self.net.logits(compute, x, rows, 1024).await)
     }
 
     /// The most probable model per row of `logits` (models without positives excluded).

@@ -52,13 +52,18 @@ impl Prknn {
     }
 
     /// Weighted Copeland score over the `K` nearest training rows.
-    pub fn predict<C: Compute>(&self, compute: &mut C, x: &Matrix, rows: &[usize]) -> Vec<usize> {
+    pub async fn predict<C: Compute>(
+        &self,
+        compute: &mut C,
+        x: &Matrix,
+        rows: &[usize],
+    ) -> Vec<usize> {
         let index = RefIndex::upload(compute, &self.refs);
-        self.predict_with(compute, &index, x, rows)
+        self.predict_with(compute, &index, x, rows).await
     }
 
     /// As [`Self::predict`], with the training rows already uploaded as `index`.
-    pub fn predict_with<C: Compute>(
+    pub async fn predict_with<C: Compute>(
         &self,
         compute: &mut C,
         index: &RefIndex<C::Buf>,
@@ -66,7 +71,7 @@ impl Prknn {
         rows: &[usize],
     ) -> Vec<usize> {
         let k = K.min(self.refs.rows);
-        let (idx, dist) = index.search(compute, x, rows, k);
+        let (idx, dist) = index.search(compute, x, rows, k).await;
         let mut scores = vec![0.0f64; self.models];
         (0..rows.len())
             .map(|r| {

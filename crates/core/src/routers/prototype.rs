@@ -60,7 +60,12 @@ impl Prototype {
     }
 
     /// The most similar prototype per row.
-    pub fn predict<C: Compute>(&self, compute: &mut C, x: &Matrix, rows: &[usize]) -> Vec<usize> {
+    pub async fn predict<C: Compute>(
+        &self,
+        compute: &mut C,
+        x: &Matrix,
+        rows: &[usize],
+    ) -> Vec<usize> {
         let (k, d) = (self.prototypes.rows, self.prototypes.cols);
         let mut queries = x.gather(rows);
         queries.normalize_rows();
@@ -80,7 +85,7 @@ impl Prototype {
         };
         compute.gemm(g, &q, &p, &mut s);
         let mut sims = vec![0.0f32; n * k];
-        compute.read(&s, &mut sims);
+        compute.read(&s, &mut sims).await;
         sims.chunks_exact(k)
             .map(|row| first_max(&row.iter().map(|&v| v as f64).collect::<Vec<_>>()))
             .collect()
