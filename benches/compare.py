@@ -1,5 +1,5 @@
 """Reference timings for the Routers section of BENCHMARKS.md, on the same machine and sizes as
-`cargo bench -p vlrb-core --features threads --bench routers`:
+`cargo bench -p vlrb-gpu --bench routers` (its CPU run; with `cuda`, its `gpu` run):
 
 - PyTorch (2 threads): one epoch of the paper MLP (2048-2048-1024-17), the light MLP (2048-256-17)
   with Adam (lr 1e-3, weight decay 1e-4), batch 1024 shuffled; one full-batch Linear epoch
@@ -7,8 +7,11 @@
 - scikit-learn brute-force cosine kNN (k=5, weights="distance"): kneighbors for 6,108 queries over
   21,378 x 2048.
 
+With `cuda`, the same models train on the GPU (timed with synchronisation) and the kNN search is a
+cosine top-k in PyTorch on the GPU instead of scikit-learn.
+
 Setup: python3 -m venv venv && venv/bin/pip install numpy scikit-learn torch
-Run:   venv/bin/python benches/compare.py [quick]
+Run:   venv/bin/python benches/compare.py [quick] [tiny] [cuda]
 """
 import sys
 import time
@@ -18,15 +21,22 @@ import torch
 from sklearn.neighbors import KNeighborsClassifier
 
 torch.set_num_threads(2)
-quick = "quick" in sys.argv
-N, D, NQ, K = (21378 // 8, 2048, 6108 // 8, 17) if quick else (21378, 2048, 6108, 17)
+scale = 64 if "tiny" in sys.argv else 8 if "quick" in sys.argv else 1
+device = "cuda" if "cuda" in sys.argv else "cpu"
+N, D, NQ, K = (21378 // scale, 2048, 6108 // scale, 17)
 rng = np.random.default_rng(1)
-X = torch.from_numpy(rng.uniform(-1, 1, (N, D)).astype(np.float32))
-Y = torch.arange(N) % K
+X = torch.from_numpy(rng.uniform(-1, 1, (N, D)).astype(np.float32)).to(device)
+Y = (torch.arange(N) % K).to(device)
+
+
+def sync():
+    if device == "cuda":
+        torch.cuda.synchronize()
 
 
 def epoch(model, opt, batch, l2=0.0):
-    perm = torch.randperm(N) if batch < N else torch.arange(N)
+    perm = (torch.randperm(N) if batch < N else torch.arange(N)).to(device)
+    sync()
     start = time.perf_counter()
     for s in range(0, N, batch):
         idx = perm[s:s + batch]
@@ -36,6 +46,7 @@ def epoch(model, opt, batch, l2=0.0):
             loss = loss + l2 * sum((p * p).sum() for p in model.parameters())
         loss.backward()
         opt.step()
+    sync()
     return time.perf_counter() - start
 
 
@@ -45,23 +56,31 @@ def mlp(hidden):
         layers += [torch.nn.Linear(width, h), torch.nn.ReLU()]
         width = h
     layers.append(torch.nn.Linear(width, K))
-    return torch.nn.Sequential(*layers)
+    return torch.nn.Sequential(*layers).to(device)
 
 
+print(f"device: {device}")
 torch.manual_seed(42)
 warm = mlp([64])
 epoch(warm, torch.optim.Adam(warm.parameters(), lr=1e-3), 1024)
-lin = torch.nn.Linear(D, K)
+lin = torch.nn.Linear(D, K).to(device)
 print(f"torch linear full-batch epoch {N}x{D}: {epoch(lin, torch.optim.Adam(lin.parameters(), lr=0.01), N, l2=0.5):.3f} s")
 light = mlp([256])
 print(f"torch light MLP epoch: {epoch(light, torch.optim.Adam(light.parameters(), lr=1e-3, weight_decay=1e-4), 1024):.3f} s")
 paper = mlp([2048, 1024])
 print(f"torch paper MLP epoch: {epoch(paper, torch.optim.Adam(paper.parameters(), lr=1e-3, weight_decay=1e-4), 1024):.3f} s")
 
-refs = X.numpy()
 queries = rng.uniform(-1, 1, (NQ, D)).astype(np.float32)
-knn = KNeighborsClassifier(n_neighbors=5, metric="cosine", algorithm="brute", weights="distance", n_jobs=2)
-start = time.perf_counter()
-knn.fit(refs, Y.numpy())
-knn.kneighbors(queries)
-print(f"sklearn brute cosine kNN k=5, {NQ} queries over {N}x{D}: {time.perf_counter() - start:.3f} s")
+if device == "cuda":
+    sync()
+    start = time.perf_counter()
+    refs = torch.nn.functional.normalize(X, dim=1)
+    q = torch.nn.functional.normalize(torch.from_numpy(queries).to(device), dim=1)
+    torch.topk(q @ refs.T, 5, dim=1).indices.cpu()
+    print(f"torch cuda cosine top-k k=5, {NQ} queries over {N}x{D}: {time.perf_counter() - start:.3f} s")
+else:
+    knn = KNeighborsClassifier(n_neighbors=5, metric="cosine", algorithm="brute", weights="distance", n_jobs=2)
+    start = time.perf_counter()
+    knn.fit(X.numpy(), Y.numpy())
+    knn.kneighbors(queries)
+    print(f"sklearn brute cosine kNN k=5, {NQ} queries over {N}x{D}: {time.perf_counter() - start:.3f} s")

@@ -309,6 +309,14 @@ pub fn progress_svg(points: &[CurvePoint]) -> String {
             y(scores[start]) - 6.0,
             points[start].lambda
         ));
+        if end - start == 1 {
+            // A one-epoch line has no length: mark its point.
+            svg.push_str(&format!(
+                r#"<circle cx="{:.1}" cy="{:.1}" r="3" class="dot"/>"#,
+                x(start),
+                y(scores[start])
+            ));
+        }
         start = end;
     }
     svg.push_str("</svg>");
@@ -333,6 +341,9 @@ mod tests {
         assert_eq!(svg.matches("<polyline").count(), 2);
         assert!(svg.contains("λ=10"));
         assert_eq!(progress_svg(&[]).matches("<polyline").count(), 0);
+        assert_eq!(svg.matches("<circle").count(), 0);
+        let single = progress_svg(&pts[..1]);
+        assert_eq!(single.matches("<circle").count(), 1, "{single}");
     }
 
     #[wasm_bindgen_test]

@@ -131,6 +131,12 @@ async function stopStallProbe(page) {
     return page.evaluate(() => { clearInterval(window.__probe); return Math.max(...window.__gaps); });
 }
 
+/** Screenshot of one section; the sticky page header is unstuck first so it does not cover it. */
+async function shot(page, selector, file) {
+    await page.addStyleTag({ content: 'header.top { position: static !important; }' });
+    await (await page.$(selector)).screenshot({ path: join(SHOTS, file) });
+}
+
 async function uploadFiles(page, files) {
     await page.setInputFiles('#upload', files);
 }
@@ -387,7 +393,7 @@ async function main() {
             const lines = await page.$$eval('#sandbox-chart polyline', (l) => l.length);
             assert(lines >= 1, 'the progress chart has no line');
             mkdirSync(SHOTS, { recursive: true });
-            await (await page.$('section.sandbox')).screenshot({ path: join(SHOTS, `sandbox-${run.router}.png`) });
+            await shot(page, 'section.sandbox', `sandbox-${run.router}.png`);
             measurements.push(`${sandboxBench.name}: sandbox ${run.router} (${run.args.join(' ') || 'protocol settings'}) trained in the worker in ${wall} ms wall; longest main-thread stall ${maxGap.toFixed(0)} ms; ${done.trim()}`);
             assert(maxGap < 1000, `the page froze for ${maxGap.toFixed(0)} ms while training`);
             await page.close();
@@ -427,7 +433,7 @@ async function main() {
         const url = new URL(page.url());
         assert(url.searchParams.get('router') === 'linear' && url.searchParams.get('lambda') === 'sweep' && url.searchParams.get('epochs') === '3',
             `the URL lacks the run's settings: ${url.search}`);
-        await (await page.$('section.plot')).screenshot({ path: join(SHOTS, 'sandbox-sweep-plot.png') });
+        await shot(page, 'section.plot', 'sandbox-sweep-plot.png');
         const linked = await openPage(context, url.toString());
         const form = await linked.evaluate(() => ['router', 'features', 'lambda', 'epochs', 'backend-choice']
             .map((id) => document.querySelector(`#sandbox-${id}`).value));
@@ -503,7 +509,7 @@ async function main() {
             const [a, b] = [picks(exported), picks(cpuPicks)];
             const differ = [...a].filter(([id, m]) => b.get(id) !== m).length;
             assert(a.size === b.size && differ <= a.size / 100, `${differ} of ${a.size} WebGPU test picks differ from the CPU's`);
-            await (await page.$('section.sandbox')).screenshot({ path: join(SHOTS, 'sandbox-webgpu.png') });
+            await shot(page, 'section.sandbox', 'sandbox-webgpu.png');
             measurements.push(`math-v: sandbox light MLP, 1 epoch on WebGPU (${note.trim()}) in ${wall} ms wall; longest main-thread stall ${maxGap.toFixed(0)} ms; ${differ} of ${a.size} test picks differ from the CPU's`);
             // Every other router on WebGPU too (few epochs): same tolerance against `vlrb train`.
             for (const [router, args] of [['linear', ['--lambda', '100', '--epochs', '2']], ['knn', []], ['prknn', []], ['ovr', ['--epochs', '3']], ['prototype', []]]) {

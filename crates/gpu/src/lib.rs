@@ -134,15 +134,18 @@ impl Gpu {
             device,
             queue,
             adapter_name: format!(
-                "{} ({:?}, {:?})",
-                // Browsers may hide the adapter's name.
+                "{} ({:?}, {})",
+                // Browsers may withhold the adapter's name.
                 if info.name.is_empty() {
-                    "unnamed adapter"
+                    "adapter name withheld"
                 } else {
                     &info.name
                 },
                 info.backend,
-                info.device_type
+                match info.device_type {
+                    wgpu::DeviceType::Cpu => "software adapter".to_owned(),
+                    other => format!("{other:?}"),
+                }
             ),
             pipelines,
             ring,

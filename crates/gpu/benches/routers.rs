@@ -1,13 +1,17 @@
-//! Router training and search throughput on random data at the sizes (one run each; no
-//! statistics crate: an epoch of the paper MLP takes seconds, and the figures are compared with
-//! `benches/compare.py`'s PyTorch / scikit-learn run on the same machine).
+//! Router training and search throughput on random data at the sizes, through either
+//! backend (one run each; no statistics crate: an epoch of the paper MLP takes seconds, and the
+//! figures are compared with `benches/compare.py`'s PyTorch / scikit-learn run on the same
+//! machine, `cuda` there for the GPU).
 //!
-//! `cargo bench -p vlrb-core --features threads --bench routers` (add `-- quick` for 1/8 sizes).
+//! `cargo bench -p vlrb-gpu --bench routers -- [gpu] [quick] [tiny] [knn]`: `gpu` runs the wgpu
+//! backend (after its warm-up) instead of the CPU (two threads); `quick` is 1/8 sizes, `tiny`
+//! 1/64 (a smoke run on a software adapter); `knn` times only the search.
 
 use std::time::Instant;
 
 use vlrb_core::routers::compute::{Compute, Cpu};
 use vlrb_core::routers::features::Matrix;
+use vlrb_core::routers::knn::RefIndex;
 use vlrb_core::routers::mlp::{Loss, Net, Schedule, TrainData, fit};
 use vlrb_core::routers::rng::SplitMix64;
 use vlrb_core::routers::{Control, linear};
@@ -21,14 +25,14 @@ fn random(rows: usize, cols: usize, seed: u64) -> Matrix {
     }
 }
 
-/// Seconds for one training epoch of `dims` under `schedule`.
-fn epoch(x: &Matrix, dims: &[usize], schedule: &Schedule) -> f64 {
+/// Seconds for one training epoch of `dims` under `schedule` (buffers uploaded inside: that is
+/// part of an epoch's cost on a GPU).
+fn epoch<C: Compute>(compute: &mut C, x: &Matrix, dims: &[usize], schedule: &Schedule) -> f64 {
     let k = *dims.last().unwrap();
     let mut targets = vec![0.0f32; x.rows * k];
     for r in 0..x.rows {
         targets[r * k + r % k] = 1.0;
     }
-    let mut cpu = Cpu::new();
     // No dev rows: the timing is the epoch itself.
     let mut score = |_: &[f32]| 0.0;
     let data = TrainData {
@@ -46,7 +50,7 @@ fn epoch(x: &Matrix, dims: &[usize], schedule: &Schedule) -> f64 {
     let net = Net::init(dims, 42);
     let start = Instant::now();
     pollster::block_on(fit(
-        &mut cpu,
+        compute,
         net,
         data,
         &schedule,
@@ -58,14 +62,26 @@ fn epoch(x: &Matrix, dims: &[usize], schedule: &Schedule) -> f64 {
 }
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "quick");
-    let knn_only = std::env::args().any(|a| a == "knn");
-    let (n, d, nq, k) = if quick {
-        (21_378 / 8, 2048, 6108 / 8, 17)
+    let arg = |name: &str| std::env::args().any(|a| a == name);
+    if arg("gpu") {
+        let mut gpu = vlrb_gpu::Gpu::new_blocking().expect("a wgpu adapter");
+        println!("backend: {}", gpu.backend());
+        run(&mut gpu, arg("quick"), arg("tiny"), arg("knn"));
     } else {
-        (21_378, 2048, 6108, 17)
+        println!("backend: {}", Cpu::new().backend());
+        run(&mut Cpu::new(), arg("quick"), arg("tiny"), arg("knn"));
+    }
+}
+
+fn run<C: Compute>(compute: &mut C, quick: bool, tiny: bool, knn_only: bool) {
+    let scale = if tiny {
+        64
+    } else if quick {
+        8
+    } else {
+        1
     };
-    println!("threads feature: {}", cfg!(feature = "threads"));
+    let (n, d, nq, k) = (21_378 / scale, 2048, 6108 / scale, 17);
     let x = random(n, d, 1);
     let mlp = Schedule {
         lr: 1e-3,
@@ -77,14 +93,14 @@ fn main() {
         min_delta: 0.0,
         loss: Loss::Softmax,
     };
-    epoch(&random(1024, d, 9), &[d, 64, k], &mlp); // warm-up
+    epoch(compute, &random(1024, d, 9), &[d, 64, k], &mlp); // warm-up
     for (name, dims, schedule) in [
         ("linear full-batch", vec![d, k], linear::schedule(Some(1))),
         ("light MLP", vec![d, 256, k], mlp.clone()),
         ("paper MLP", vec![d, 2048, 1024, k], mlp.clone()),
     ] {
         if !knn_only {
-            let t = epoch(&x, &dims, &schedule);
+            let t = epoch(compute, &x, &dims, &schedule);
             println!("{name} {dims:?} epoch, {n} rows: {t:.3} s");
         }
     }
@@ -92,19 +108,12 @@ fn main() {
     refs.normalize_rows();
     let mut queries = random(nq, d, 2);
     queries.normalize_rows();
-    let mut cpu = Cpu::new();
-    let (mut idx, mut dist) = (vec![0u32; nq * 5], vec![0.0f32; nq * 5]);
+    // The search as the kNN router runs it: references uploaded in chunks under the binding limit.
     let start = Instant::now();
-    pollster::block_on(cpu.cosine_topk(
-        &queries.data,
-        &refs.data,
-        nq,
-        n,
-        d,
-        5,
-        &mut idx,
-        &mut dist,
-    ));
+    let index = RefIndex::upload(compute, &refs);
+    let rows: Vec<usize> = (0..nq).collect();
+    let (idx, _) = pollster::block_on(index.search(compute, &queries, &rows, 5));
+    assert_eq!(idx.len(), nq * 5);
     println!(
         "kNN k=5 cosine, {nq} queries over {n}x{d}: {:.3} s",
         start.elapsed().as_secs_f64()
