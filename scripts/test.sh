@@ -33,7 +33,9 @@ run() {
 
 run "cargo fmt" cargo fmt --all -- --check
 run "cargo clippy" cargo clippy --all-targets -- -D warnings
-run "cargo clippy (web app, wasm32)" cargo clippy --target wasm32-unknown-unknown -p vlrb-web -p vlrb-web-app -p vlrb-train-worker -p vlrb-gpu --all-targets -- -D warnings
+run "cargo clippy (web app, wasm32)" cargo clippy --target wasm32-unknown-unknown -p vlrb-web -p vlrb-web-app -p vlrb-train-worker --all-targets -- -D warnings
+# The GPU crate's library and kernel tests as the browser builds them (its benchmark is native).
+run "cargo clippy (vlrb-gpu, wasm32)" cargo clippy --target wasm32-unknown-unknown -p vlrb-gpu --lib --tests -- -D warnings
 run "native tests" cargo test
 run "core fixture tests in headless Chromium" cargo test -p vlrb-core --target wasm32-unknown-unknown --test fixture
 # crates/gpu/webdriver.json starts Chromium with --enable-unsafe-webgpu (SwiftShader); no adapter fails.

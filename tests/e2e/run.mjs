@@ -464,7 +464,7 @@ async function main() {
     });
 
     // The default MLP on MATH-V on Chromium's WebGPU (SwiftShader: slow, so one epoch).
-    await test('sandbox: the default MLP (then every router) trains on WebGPU; its row equals vlrb eval of its export; weights download', async () => {
+    await test('sandbox: the default MLP (then every router) trains on WebGPU; its row equals vlrb eval of its export; weights download; a lost device falls back to the CPU', async () => {
         const gpuBrowser = await chromium.launch({
             executablePath: CHROMIUM,
             headless: true,
@@ -532,6 +532,30 @@ async function main() {
                 measurements.push(`math-v: sandbox ${router} (${args.join(' ') || 'protocol settings'}) on WebGPU: ${(await page.textContent('#sandbox-done')).trim()} ${n} of ${g.size} test picks differ from the CPU's`);
             }
             await page.close();
+            // A device lost mid-run (destroyed 3 s after the worker opens it, while the MLP trains):
+            // the run says so and is retrained on the CPU, with exactly the CPU's numbers.
+            const lost = await openPage(gpuContext, `${base}?bench=math-v`);
+            lost.on('worker', (worker) => worker.evaluate(() => {
+                const open = GPUAdapter.prototype.requestDevice;
+                GPUAdapter.prototype.requestDevice = async function (descriptor) {
+                    const device = await open.call(this, descriptor);
+                    setTimeout(() => device.destroy(), 3000);
+                    return device;
+                };
+            }).catch(() => {}));
+            await lost.selectOption('#sandbox-lambda', '100');
+            await lost.fill('#sandbox-epochs', '1');
+            await lost.click('#sandbox-train');
+            await lost.waitForSelector('#sandbox-done, #sandbox-error', { timeout: 300000 });
+            const lostError = await lost.$('#sandbox-error');
+            assert(!lostError, `sandbox error after a lost device: ${lostError && await lostError.textContent()}`);
+            const lostNote = await lost.textContent('#sandbox-backend');
+            assert(/^Ran on CPU/.test(lostNote.trim()) && /WebGPU failed during training/.test(lostNote), `backend note after a lost device: ${lostNote}`);
+            const cpuRun = vlrb('train', join(SITE, 'bundles', mathv.file), '--router', 'mlp', '--lambda', '100', '--epochs', '1');
+            const lostName = /^Added (.*?): trained/.exec((await lost.textContent('#sandbox-done')).trim())?.[1];
+            sameNumbers(rowOf(await board(lost), lostName), cpuRun, 'retrained on the CPU after a lost device');
+            measurements.push(`math-v: WebGPU device destroyed mid-run: ${lostNote.trim()}`);
+            await lost.close();
         } finally {
             await gpuBrowser.close();
         }

@@ -173,6 +173,12 @@ impl Gpu {
         &self.adapter_name
     }
 
+    /// Destroys the device now, as a driver reset or a lost GPU would: every later operation fails
+    /// without panicking and [`Gpu::failure`] reports it.
+    pub fn destroy(&self) {
+        self.device.destroy();
+    }
+
     /// The first device loss or uncaptured GPU error since opening, if any: results read after
     /// it are not to be trusted (reads then return zeros rather than panic).
     pub fn failure(&self) -> Option<String> {

@@ -279,3 +279,30 @@ kernel_tests!(
     adam_matches_cpu_over_steps,
     cosine_topk_matches_cpu,
 );
+
+/// A lost device: the work after it neither panics nor passes for a result; `failure` names it.
+async fn lost_device_is_reported_not_a_panic(gpu: &mut Gpu) {
+    assert_eq!(gpu.failure(), None);
+    let a = upload(gpu, &random(16, 40));
+    gpu.destroy();
+    let mut c = gpu.alloc(16);
+    gpu.gemm(Gemm::new(4, 4, 4), &a, &a, &mut c);
+    let _ = download(gpu, &c, 16).await;
+    let failure = gpu.failure().expect("the loss is reported");
+    assert!(failure.contains("GPU"), "{failure}");
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn lost_device_is_reported_not_a_panic_native() {
+    // Its own device: the shared one stays usable for the other tests.
+    let mut gpu = Gpu::new_blocking().expect("a wgpu adapter (install mesa-vulkan-drivers)");
+    pollster::block_on(lost_device_is_reported_not_a_panic(&mut gpu));
+}
+
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen_test::wasm_bindgen_test]
+async fn lost_device_is_reported_not_a_panic_browser() {
+    let mut gpu = Gpu::new().await.expect("a WebGPU adapter");
+    lost_device_is_reported_not_a_panic(&mut gpu).await;
+}
