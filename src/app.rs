@@ -1007,6 +1007,20 @@ fn Breakdowns(state: State, loaded: Arc<Loaded>) -> impl IntoView {
     }
 }
 
+/// A scored row as a plot point; a sweep point is never on the board's frontier.
+fn plot_point(r: Row, selected: bool, sweep: bool) -> PlotPoint {
+    PlotPoint {
+        oracle: r.kind == Kind::Baseline && r.name == board::ORACLE,
+        selected,
+        cost_per_1k: r.metrics.cost_per_1k(),
+        accuracy: r.metrics.accuracy,
+        pareto: r.pareto && !sweep,
+        kind: r.kind,
+        name: r.name,
+        sweep,
+    }
+}
+
 #[component]
 fn ParetoPlot(state: State, rows: Memo<Option<Vec<Row>>>) -> impl IntoView {
     let points = Memo::new(move |_| {
@@ -1014,15 +1028,9 @@ fn ParetoPlot(state: State, rows: Memo<Option<Vec<Row>>>) -> impl IntoView {
         rows.get()
             .unwrap_or_default()
             .into_iter()
-            .map(|r| PlotPoint {
-                oracle: r.kind == Kind::Baseline && r.name == board::ORACLE,
-                selected: selected.contains(&r.name),
-                cost_per_1k: r.metrics.cost_per_1k(),
-                accuracy: r.metrics.accuracy,
-                pareto: r.pareto,
-                kind: r.kind,
-                name: r.name,
-                sweep: false,
+            .map(|r| {
+                let chosen = selected.contains(&r.name);
+                plot_point(r, chosen, false)
             })
             .collect::<Vec<_>>()
     });
@@ -1045,16 +1053,12 @@ fn ParetoPlot(state: State, rows: Memo<Option<Vec<Row>>>) -> impl IntoView {
     });
     let svg = move || {
         let mut all = points.get();
-        all.extend(sweep_rows.get().into_iter().map(|r| PlotPoint {
-            oracle: false,
-            selected: false,
-            cost_per_1k: r.metrics.cost_per_1k(),
-            accuracy: r.metrics.accuracy,
-            pareto: false,
-            kind: r.kind,
-            name: r.name,
-            sweep: true,
-        }));
+        all.extend(
+            sweep_rows
+                .get()
+                .into_iter()
+                .map(|r| plot_point(r, false, true)),
+        );
         plot::pareto_svg(&all)
     };
     let description = move || {
@@ -1470,23 +1474,28 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
         Ok(WorkerMessage::Failed { message }) => fail(message),
         Err(e) => fail(format!("unreadable message from the training worker: {e}")),
     };
+    // Lambda and cost scale apply only to the soft-label routers (their fields are disabled for the
+    // others, but keep what was typed).
+    let uses_lambda = move || {
+        vlrb_core::routers::RouterKind::parse(&router.get())
+            .is_some_and(vlrb_core::routers::RouterKind::uses_lambda)
+    };
+    // The lambda setting as text: `sweep`, a grid value, or the custom value.
+    let chosen_lambda = move || match lambda.get().as_str() {
+        "custom" => custom_lambda.get().trim().to_owned(),
+        mode => mode.to_owned(),
+    };
     let start = move || {
         let settings = TrainSettings {
             router: router.get_untracked(),
             features: features.get_untracked(),
-            lambda: match lambda.get_untracked().as_str() {
-                "custom" => custom_lambda.get_untracked().trim().to_owned(),
-                mode => mode.to_owned(),
-            },
+            lambda: untrack(chosen_lambda),
             cost_scale: cost_scale.get_untracked().trim().to_owned(),
             seed: seed.get_untracked().trim().to_owned(),
             epochs: epochs.get_untracked().trim().to_owned(),
             backend: backend_choice.get_untracked(),
         };
-        // Lambda and cost scale apply only to the soft-label routers (their fields are disabled
-        // for the others, but keep what was typed).
-        let soft_labels = vlrb_core::routers::RouterKind::parse(&settings.router)
-            .is_some_and(vlrb_core::routers::RouterKind::uses_lambda);
+        let soft_labels = untrack(uses_lambda);
         let parsed = (|| -> Result<TrainRequest, String> {
             let lambda = match settings.lambda.as_str() {
                 _ if !soft_labels => None,
@@ -1584,17 +1593,9 @@ fn Sandbox(state: State, loaded: Arc<Loaded>) -> impl IntoView {
             .to_owned()
         })
     };
-    let uses_lambda = move || {
-        vlrb_core::routers::RouterKind::parse(&router.get())
-            .is_some_and(vlrb_core::routers::RouterKind::uses_lambda)
-    };
     // The slider shows log10 of a custom lambda (or of a fixed grid value), 0 to 5.
     let slider_position = move || {
-        let text = match lambda.get().as_str() {
-            "custom" => custom_lambda.get(),
-            mode => mode.to_owned(),
-        };
-        parse_lambda(&text)
+        parse_lambda(&chosen_lambda())
             .ok()
             .filter(|l| *l > 0.0)
             .map_or(2.0, |l| l.log10().clamp(0.0, 5.0))

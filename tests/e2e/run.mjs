@@ -131,6 +131,32 @@ async function stopStallProbe(page) {
     return page.evaluate(() => { clearInterval(window.__probe); return Math.max(...window.__gaps); });
 }
 
+/**
+ * Waits for the sandbox run to end and fails on its error message; gives the `#sandbox-done` text
+ * and the name of the row it added.
+ */
+async function runEnded(page, what) {
+    await page.waitForSelector('#sandbox-done, #sandbox-error', { timeout: 300000 });
+    const error = await page.$('#sandbox-error');
+    assert(!error, `${what}: sandbox error: ${error && await error.textContent()}`);
+    const done = (await page.textContent('#sandbox-done')).trim();
+    return { done, added: /^Added (.*?): trained/.exec(done)?.[1] };
+}
+
+/**
+ * The test picks of a WebGPU run's exported CSV against `vlrb train ARGS` on the CPU: the GPU
+ * path may differ in float rounding, on at most 1% of the test picks. Gives the count that differ.
+ */
+function gpuPicksAgainstCpu(gpuCsv, bundle, router, args) {
+    const cpuCsv = join(OUT, `sandbox-cpu-${router}.csv`);
+    vlrb('train', bundle, '--router', router, ...args, '--out', cpuCsv);
+    const picks = (f) => new Map(readFileSync(f, 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(',')));
+    const [gpu, cpu] = [picks(gpuCsv), picks(cpuCsv)];
+    const differ = [...gpu].filter(([id, m]) => cpu.get(id) !== m).length;
+    assert(gpu.size === cpu.size && differ <= gpu.size / 100, `${router}: ${differ} of ${gpu.size} WebGPU test picks differ from the CPU's`);
+    return `${differ} of ${gpu.size} test picks differ from the CPU's`;
+}
+
 /** Screenshot of one section; the sticky page header is unstuck first so it does not cover it. */
 async function shot(page, selector, file) {
     await page.addStyleTag({ content: 'header.top { position: static !important; }' });
@@ -376,9 +402,7 @@ async function main() {
             await page.waitForSelector('#sandbox-done, #sandbox-error', { timeout: 300000 });
             const wall = Date.now() - t0;
             const maxGap = await stopStallProbe(page);
-            const error = await page.$('#sandbox-error');
-            assert(!error, `sandbox error: ${error && await error.textContent()}`);
-            const done = await page.textContent('#sandbox-done');
+            const { done } = await runEnded(page, run.router);
             const expected = vlrb('train', join(SITE, 'bundles', sandboxBench.file), '--router', run.router, '--features', 'text', '--seed', '42', ...run.args);
             const lambda = expected.lambda === null ? '-' : String(expected.lambda);
             const name = `${run.router} text λ=${lambda} seed 42 (trained here)`;
@@ -409,9 +433,7 @@ async function main() {
         await page.selectOption('#sandbox-features', 'text');
         await page.fill('#sandbox-epochs', '3');
         await page.click('#sandbox-sweep');
-        await page.waitForSelector('#sandbox-done, #sandbox-error', { timeout: 300000 });
-        const error = await page.$('#sandbox-error');
-        assert(!error, `sandbox error: ${error && await error.textContent()}`);
+        const { added } = await runEnded(page, 'linear sweep');
         const expected = vlrb('train', join(SITE, 'bundles', sandboxBench.file), '--router', 'linear', '--features', 'text', '--epochs', '3');
         const shown = await page.$$eval('#sweep-points tbody tr', (rows) => rows.map((tr) => ({
             lambda: tr.querySelector('th').textContent, accuracy: tr.dataset.accuracy, avg_cost: tr.dataset.avgCost })));
@@ -427,7 +449,6 @@ async function main() {
         assert(dots === expected.sweep.length, `${dots} sweep dots on the plot`);
         assert((await page.innerHTML('#pareto-plot')).includes('λ='), 'the sweep has no label on the plot');
         // An earlier test's linear λ=100 row persists in this browser: the new row's name is in the message.
-        const added = /^Added (.*?): trained/.exec((await page.textContent('#sandbox-done')).trim())?.[1];
         assert(added && added.startsWith(`linear text λ=${expected.lambda} seed 42 (trained here)`), `new row ${added}`);
         sameNumbers(rowOf(await board(page), added), expected, 'sandbox sweep');
         const url = new URL(page.url());
@@ -452,9 +473,7 @@ async function main() {
         await page.selectOption('#sandbox-lambda', '100');
         await page.fill('#sandbox-epochs', '1');
         await page.click('#sandbox-train');
-        await page.waitForSelector('#sandbox-done, #sandbox-error', { timeout: 300000 });
-        const error = await page.$('#sandbox-error');
-        assert(!error, `sandbox error: ${error && await error.textContent()}`);
+        await runEnded(page, 'CPU fallback');
         const note = await page.textContent('#sandbox-backend');
         assert(/CPU/.test(note) && /WebGPU is unavailable/.test(note), `backend note: ${note}`);
         const expected = vlrb('train', join(SITE, 'bundles', mathv.file), '--router', 'mlp', '--lambda', '100', '--epochs', '1');
@@ -486,8 +505,7 @@ async function main() {
             await page.waitForSelector('#sandbox-done, #sandbox-error', { timeout: 300000 });
             const wall = Date.now() - t0;
             const maxGap = await stopStallProbe(page);
-            const error = await page.$('#sandbox-error');
-            assert(!error, `sandbox error: ${error && await error.textContent()}`);
+            await runEnded(page, 'mlp on WebGPU');
             const note = await page.textContent('#sandbox-backend');
             assert(/^Ran on WebGPU: /.test(note.trim()) && !/CPU/.test(note), `backend note: ${note}`);
             const row = rowOf(await board(page), 'mlp concat λ=100 seed 42 (trained here)');
@@ -502,34 +520,22 @@ async function main() {
             const dims = doc.model?.net?.dims;
             assert(doc.router === 'mlp' && doc.lambda === '100' && Array.isArray(dims) && dims.length === 3 && dims[1] === 256
                 && doc.model.net.weights[0].length === dims[0] * dims[1] && doc.scaler.mean.length === dims[0], `weights JSON: ${JSON.stringify(doc).slice(0, 300)}`);
-            // The GPU path may differ from the CPU in float rounding: at most 1% of test picks.
-            const cpuPicks = join(OUT, 'sandbox-cpu-mlp.csv');
-            vlrb('train', join(SITE, 'bundles', mathv.file), '--router', 'mlp', '--lambda', '100', '--epochs', '1', '--out', cpuPicks);
-            const picks = (f) => new Map(readFileSync(f, 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(',')));
-            const [a, b] = [picks(exported), picks(cpuPicks)];
-            const differ = [...a].filter(([id, m]) => b.get(id) !== m).length;
-            assert(a.size === b.size && differ <= a.size / 100, `${differ} of ${a.size} WebGPU test picks differ from the CPU's`);
+            const differ = gpuPicksAgainstCpu(exported, join(SITE, 'bundles', mathv.file), 'mlp', ['--lambda', '100', '--epochs', '1']);
             await shot(page, 'section.sandbox', 'sandbox-webgpu.png');
-            measurements.push(`math-v: sandbox light MLP, 1 epoch on WebGPU (${note.trim()}) in ${wall} ms wall; longest main-thread stall ${maxGap.toFixed(0)} ms; ${differ} of ${a.size} test picks differ from the CPU's`);
+            measurements.push(`math-v: sandbox light MLP, 1 epoch on WebGPU (${note.trim()}) in ${wall} ms wall; longest main-thread stall ${maxGap.toFixed(0)} ms; ${differ}`);
             // Every other router on WebGPU too (few epochs): same tolerance against `vlrb train`.
             for (const [router, args] of [['linear', ['--lambda', '100', '--epochs', '2']], ['knn', []], ['prknn', []], ['ovr', ['--epochs', '3']], ['prototype', []]]) {
                 await page.selectOption('#sandbox-router', router);
                 await page.fill('#sandbox-epochs', args.includes('--epochs') ? args[args.indexOf('--epochs') + 1] : '');
                 await page.click('#sandbox-train');
-                await page.waitForSelector('#sandbox-done, #sandbox-error', { timeout: 300000 });
-                const failure = await page.$('#sandbox-error');
-                assert(!failure, `${router} on WebGPU: ${failure && await failure.textContent()}`);
+                const { done } = await runEnded(page, `${router} on WebGPU`);
                 const ran = await page.textContent('#sandbox-backend');
                 assert(/^Ran on WebGPU: /.test(ran.trim()), `${router} backend note: ${ran}`);
                 const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#sandbox-download')]);
                 const gpuCsv = join(OUT, `sandbox-webgpu-${router}.csv`);
                 await dl.saveAs(gpuCsv);
-                const cpuCsv = join(OUT, `sandbox-cpu-${router}.csv`);
-                vlrb('train', join(SITE, 'bundles', mathv.file), '--router', router, ...args, '--out', cpuCsv);
-                const [g, c] = [picks(gpuCsv), picks(cpuCsv)];
-                const n = [...g].filter(([id, m]) => c.get(id) !== m).length;
-                assert(g.size === c.size && n <= g.size / 100, `${router}: ${n} of ${g.size} WebGPU test picks differ from the CPU's`);
-                measurements.push(`math-v: sandbox ${router} (${args.join(' ') || 'protocol settings'}) on WebGPU: ${(await page.textContent('#sandbox-done')).trim()} ${n} of ${g.size} test picks differ from the CPU's`);
+                const differ = gpuPicksAgainstCpu(gpuCsv, join(SITE, 'bundles', mathv.file), router, args);
+                measurements.push(`math-v: sandbox ${router} (${args.join(' ') || 'protocol settings'}) on WebGPU: ${done} ${differ}`);
             }
             await page.close();
             // A device lost mid-run (destroyed 3 s after the worker opens it, while the MLP trains):
@@ -546,13 +552,10 @@ async function main() {
             await lost.selectOption('#sandbox-lambda', '100');
             await lost.fill('#sandbox-epochs', '1');
             await lost.click('#sandbox-train');
-            await lost.waitForSelector('#sandbox-done, #sandbox-error', { timeout: 300000 });
-            const lostError = await lost.$('#sandbox-error');
-            assert(!lostError, `sandbox error after a lost device: ${lostError && await lostError.textContent()}`);
+            const { added: lostName } = await runEnded(lost, 'after a lost device');
             const lostNote = await lost.textContent('#sandbox-backend');
             assert(/^Ran on CPU/.test(lostNote.trim()) && /WebGPU failed during training/.test(lostNote), `backend note after a lost device: ${lostNote}`);
             const cpuRun = vlrb('train', join(SITE, 'bundles', mathv.file), '--router', 'mlp', '--lambda', '100', '--epochs', '1');
-            const lostName = /^Added (.*?): trained/.exec((await lost.textContent('#sandbox-done')).trim())?.[1];
             sameNumbers(rowOf(await board(lost), lostName), cpuRun, 'retrained on the CPU after a lost device');
             measurements.push(`math-v: WebGPU device destroyed mid-run: ${lostNote.trim()}`);
             await lost.close();
