@@ -37,6 +37,8 @@ run "cargo clippy (web app, wasm32)" cargo clippy --target wasm32-unknown-unknow
 # The GPU crate's library and kernel tests as the browser builds them (its benchmark is native).
 run "cargo clippy (vlrb-gpu, wasm32)" cargo clippy --target wasm32-unknown-unknown -p vlrb-gpu --lib --tests -- -D warnings
 run "native tests" cargo test
+# The pull-request check of submissions/ on good and bad submissions (reuses cargo test's vlrb).
+run "submission verifier" sh -c 'cargo build --bin vlrb && VLRB_BIN="${CARGO_TARGET_DIR:-target}/debug/vlrb" python3 tests/verify_submissions_test.py'
 run "core fixture tests in headless Chromium" cargo test -p vlrb-core --target wasm32-unknown-unknown --test fixture
 # crates/gpu/webdriver.json starts Chromium with --enable-unsafe-webgpu (SwiftShader); no adapter fails.
 run "WGSL kernels against the CPU in headless Chromium's WebGPU" cargo test -p vlrb-gpu --target wasm32-unknown-unknown --test kernels
