@@ -1,0 +1,46 @@
+#!/bin/sh
+# Builds the publishable site into OUT_DIR (what .github/workflows/pages.yml deploys):
+#
+#   scripts/build-site.sh OUT_DIR      (OUT_DIR must be absent or empty)
+#
+#   1. trunk build --release into OUT_DIR: the app and its worker (relative URLs, Trunk.toml's
+#      public_url, so the site works from / or any sub-path), the service worker sw.js, the bundles
+#      of public/bundles, and (Trunk's post-build hook, scripts/submissions-manifest.sh) the verified
+#      submissions and reference routers with their manifest submissions/index.json;
+#   2. content-hashed bundle names: bundles/<stem>-<16 hex of SHA-256>.vlrb, with bundles/index.json's
+#      `file` fields pointing at them (the app fetches bundles/<file>), so a CDN or the service
+#      worker may cache a bundle forever and a release never mixes with a stale one;
+#   3. version.json: {"commit": <git HEAD>, "built_at": <UTC, ISO 8601>} (for the footer).
+#
+# Needs the tools of scripts/setup.sh (trunk, wasm-bindgen-cli, node_modules' wasm-opt).
+set -eu
+[ $# -eq 1 ] || { echo "usage: scripts/build-site.sh OUT_DIR" >&2; exit 2; }
+mkdir -p "$1"
+out="$(cd "$1" && pwd)"
+cd "$(dirname "$0")/.."
+root="$PWD"
+[ -z "$(ls -A "$out")" ] || { echo "error: $out is not empty" >&2; exit 1; }
+export PATH="$root/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+trunk build --release --dist "$out"
+
+python3 - "$out" <<'PY'
+import hashlib, json, sys
+from pathlib import Path
+
+bundles = Path(sys.argv[1]) / "bundles"
+index_path = bundles / "index.json"
+index = json.loads(index_path.read_text(encoding="utf-8"))
+for entry in index:
+    source = bundles / entry["file"]
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    hashed = f"{source.stem}-{digest}{source.suffix}"
+    source.rename(bundles / hashed)
+    entry["file"] = hashed
+index_path.write_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+PY
+
+commit="$(git rev-parse HEAD)"
+built_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+printf '{"commit": "%s", "built_at": "%s"}\n' "$commit" "$built_at" > "$out/version.json"
+echo "built the site into $out (commit $commit, $(du -sh "$out" | cut -f1))"

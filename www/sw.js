@@ -1,0 +1,92 @@
+// Service worker of the leaderboard: return visits load without refetching the app or the bundles,
+// and the site opens offline once visited. Registered by index.html with a relative URL, so its
+// scope is the folder the site is served from (`/`, `/vlrb/`, ...). Copied by Trunk (index.html).
+//
+// - Immutable files, whose names carry a content hash (Trunk's `name-<16 hex>.js`, `_bg.wasm`,
+//   `.css`; scripts/build-site.sh's `bundles/<stem>-<16 hex>.vlrb`): cache first, kept until the
+//   page or bundles/index.json fetched from the network no longer names them.
+// - Bundles without a hash (development builds: trunk build, scripts/serve.sh): not handled here,
+//   so the browser's HTTP cache and the server decide.
+// - Everything else of the site (index.html, bundles/index.json, submissions, references,
+//   version.json, the training worker's files): network first, the cached copy when offline.
+'use strict';
+
+const IMMUTABLE = 'vlrb-immutable-v1';
+const PAGES = 'vlrb-pages-v1';
+const HASHED = /-[0-9a-f]{16}(?:_bg\.wasm|\.js|\.css|\.vlrb)$/;
+const UNHASHED_BUNDLE = /\.vlrb$/;
+
+self.addEventListener('install', () => self.skipWaiting());
+
+self.addEventListener('activate', (event) => {
+    event.waitUntil((async () => {
+        for (const name of await caches.keys()) {
+            if (name !== IMMUTABLE && name !== PAGES) await caches.delete(name);
+        }
+        await self.clients.claim();
+    })());
+});
+
+self.addEventListener('fetch', (event) => {
+    const request = event.request;
+    const url = new URL(request.url);
+    if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+    if (!url.pathname.startsWith(new URL(self.registration.scope).pathname)) return;
+    if (HASHED.test(url.pathname)) {
+        event.respondWith(cacheFirst(request));
+    } else if (!UNHASHED_BUNDLE.test(url.pathname)) {
+        event.respondWith(networkFirst(event, request, url));
+    }
+});
+
+/** The cached response, else the network's (cached when complete and OK). */
+async function cacheFirst(request) {
+    const cache = await caches.open(IMMUTABLE);
+    const cached = await cache.match(request);
+    if (cached) return cached;
+    const response = await fetch(request);
+    if (response.status === 200) await cache.put(request, response.clone());
+    return response;
+}
+
+/** The network's response (cached), else the cached copy when the network fails. */
+async function networkFirst(event, request, url) {
+    const cache = await caches.open(PAGES);
+    let response;
+    try {
+        response = await fetch(request);
+    } catch (error) {
+        const cached = await cache.match(request, { ignoreSearch: request.mode === 'navigate' });
+        if (cached) return cached;
+        throw error;
+    }
+    if (response.status === 200) {
+        const key = request.mode === 'navigate' ? new Request(url.origin + url.pathname) : request;
+        await cache.put(key, response.clone());
+        const html = (response.headers.get('content-type') || '').startsWith('text/html');
+        const prune = request.mode === 'navigate' && html ? pruneAssets(response.clone())
+            : url.pathname.endsWith('/bundles/index.json') ? pruneBundles(response.clone(), url)
+                : null;
+        if (prune) event.waitUntil(prune);
+    }
+    return response;
+}
+
+/** Drops cached app files (JS, wasm, CSS) the page no longer names. */
+async function pruneAssets(page) {
+    const html = await page.text();
+    await prune((path) => !path.endsWith('.vlrb') && !html.includes(path.split('/').pop()));
+}
+
+/** Drops cached bundles that bundles/index.json no longer lists. */
+async function pruneBundles(indexResponse, indexUrl) {
+    const files = (await indexResponse.json()).map((entry) => new URL(entry.file, indexUrl).pathname);
+    await prune((path) => path.endsWith('.vlrb') && !files.includes(path));
+}
+
+async function prune(stale) {
+    const cache = await caches.open(IMMUTABLE);
+    for (const request of await cache.keys()) {
+        if (stale(new URL(request.url).pathname)) await cache.delete(request);
+    }
+}
