@@ -209,7 +209,8 @@ def verify_entry(binary, bench, bundle, entry, fixed_names):
 def markdown(rows):
     """The rows as a Markdown table (optimality columns when `vlrb eval` reports them)."""
     extra = [f for f in OPTIMALITY_FIELDS if any(f in r for r in rows)]
-    header = ["benchmark", "entry", "file", "accuracy", "test-split cost (USD)", "Rank Score", *extra]
+    header = ["benchmark", "entry", "file", "accuracy", "test-split cost (USD)", "Rank Score",
+              *(f.replace("_", " ") for f in extra)]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r in rows:
         cells = [r["bench"], r["name"].replace("|", "\\|"), f"`{r['file']}`",
@@ -221,12 +222,10 @@ def markdown(rows):
 
 
 def format_value(value):
-    """A table cell for an optional figure."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.4f}"
-    return str(value)
+    """A table cell for an optimality figure (a fraction, shown as a percentage)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "" if value is None else str(value)
+    return f"{100 * value:.2f}%"
 
 
 def main(argv):

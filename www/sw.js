@@ -2,7 +2,7 @@
 // and the site opens offline once visited. Registered by index.html with a relative URL, so its
 // scope is the folder the site is served from (`/`, `/vlrb/`, ...). Copied by Trunk (index.html).
 //
-// - Immutable files, whose names carry a content hash (Trunk's `name-<16 hex>.js`, `_bg.wasm`,
+// - Immutable files, whose names carry a content hash (Trunk's `name-<hex hash>.js`, `_bg.wasm`,
 //   `.css`; scripts/build-site.sh's `bundles/<stem>-<16 hex>.vlrb`): cache first, kept until the
 //   page or bundles/index.json fetched from the network no longer names them.
 // - Bundles without a hash (development builds: trunk build, scripts/serve.sh): not handled here,
@@ -13,7 +13,7 @@
 
 const IMMUTABLE = 'vlrb-immutable-v1';
 const PAGES = 'vlrb-pages-v1';
-const HASHED = /-[0-9a-f]{16}(?:_bg\.wasm|\.js|\.css|\.vlrb)$/;
+const HASHED = /-[0-9a-f]{12,16}(?:_bg\.wasm|\.js|\.css|\.vlrb)$/;
 const UNHASHED_BUNDLE = /\.vlrb$/;
 
 self.addEventListener('install', () => self.skipWaiting());
