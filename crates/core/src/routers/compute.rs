@@ -6,7 +6,8 @@
 //! is bit-for-bit deterministic on every target; `vlrb-gpu` implements the same trait with WGSL
 //! kernels (equal up to float rounding).
 
-use super::gemm::{Operand, sgemm};
+use super::gemm::{Operand, sgemm_with};
+use super::simd::{Width, run_at};
 
 /// Shape of one matrix product `C[m x n] (+)= op(A) * op(B)`, all row-major.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,16 +160,41 @@ pub trait Compute {
     );
 }
 
-/// The CPU reference: plain slices, cache-blocked matmul, deterministic on every target.
-#[derive(Debug, Default, Clone)]
+/// The CPU reference: plain slices, cache-blocked SIMD matmul, the same bits on every target and
+/// at every lane width.
+#[derive(Debug, Clone)]
 pub struct Cpu {
     scores: Vec<f32>,
+    width: Width,
+}
+
+impl Default for Cpu {
+    fn default() -> Cpu {
+        Cpu {
+            scores: Vec::new(),
+            width: Width::detect(),
+        }
+    }
 }
 
 impl Cpu {
-    /// A CPU backend.
+    /// A CPU backend at the widest lane width this machine has.
     pub fn new() -> Cpu {
         Cpu::default()
+    }
+
+    /// A CPU backend at the given lane width, if this machine has it (the results are the same
+    /// bits at every width; this exists to check that).
+    pub fn with_width(width: Width) -> Option<Cpu> {
+        width.is_available().then(|| Cpu {
+            scores: Vec::new(),
+            width,
+        })
+    }
+
+    /// The lane width the kernels run at.
+    pub fn width(&self) -> Width {
+        self.width
     }
 }
 
@@ -256,7 +282,7 @@ impl Compute for Cpu {
 
     fn gemm(&mut self, g: Gemm, a: &Vec<f32>, b: &Vec<f32>, c: &mut Vec<f32>) {
         let (oa, ob) = operands(g, a, b);
-        sgemm(g.m, g.n, g.k, oa, ob, c, g.accumulate);
+        sgemm_with(self.width, g.m, g.n, g.k, oa, ob, c, g.accumulate);
     }
 
     fn bias_act(
@@ -267,22 +293,27 @@ impl Compute for Cpu {
         cols: usize,
         relu: bool,
     ) {
-        for row in x[..rows * cols].chunks_exact_mut(cols) {
-            for (v, b) in row.iter_mut().zip(&bias[..cols]) {
-                *v += b;
-                if relu && *v < 0.0 {
-                    *v = 0.0;
+        let bias = &bias[..cols];
+        run_at(self.width, || {
+            for row in x[..rows * cols].chunks_exact_mut(cols) {
+                for (v, b) in row.iter_mut().zip(bias) {
+                    *v += b;
+                    if relu && *v < 0.0 {
+                        *v = 0.0;
+                    }
                 }
             }
-        }
+        });
     }
 
     fn relu_backward(&mut self, grad: &mut Vec<f32>, act: &Vec<f32>, len: usize) {
-        for (g, a) in grad[..len].iter_mut().zip(&act[..len]) {
-            if *a <= 0.0 {
-                *g = 0.0;
+        run_at(self.width, || {
+            for (g, a) in grad[..len].iter_mut().zip(&act[..len]) {
+                if *a <= 0.0 {
+                    *g = 0.0;
+                }
             }
-        }
+        });
     }
 
     fn col_sums(
@@ -297,11 +328,13 @@ impl Compute for Cpu {
         if !accumulate {
             out.fill(0.0);
         }
-        for row in x[..rows * cols].chunks_exact(cols) {
-            for (o, v) in out.iter_mut().zip(row) {
-                *o += v;
+        run_at(self.width, || {
+            for row in x[..rows * cols].chunks_exact(cols) {
+                for (o, v) in out.iter_mut().zip(row) {
+                    *o += v;
+                }
             }
-        }
+        });
     }
 
     fn softmax_xent(
@@ -373,14 +406,22 @@ impl Compute for Cpu {
         len: usize,
         s: AdamStep,
     ) {
-        for i in 0..len {
-            let g = grad[i] + s.weight_decay * param[i];
-            m[i] = s.beta1 * m[i] + (1.0 - s.beta1) * g;
-            v[i] = s.beta2 * v[i] + (1.0 - s.beta2) * g * g;
-            let m_hat = m[i] / s.bias1;
-            let v_hat = v[i] / s.bias2;
-            param[i] -= s.lr * m_hat / (v_hat.sqrt() + s.eps);
-        }
+        // Element-wise, so splitting it over threads and lanes never changes a bit.
+        let width = self.width;
+        let (grad, m, v) = (&grad[..len], &mut m[..len], &mut v[..len]);
+        for_each_adam_chunk(&mut param[..len], grad, m, v, |param, grad, m, v| {
+            run_at(width, || {
+                let moments = m.iter_mut().zip(v.iter_mut());
+                for ((p, g), (m, v)) in param.iter_mut().zip(grad).zip(moments) {
+                    let g = g + s.weight_decay * *p;
+                    *m = s.beta1 * *m + (1.0 - s.beta1) * g;
+                    *v = s.beta2 * *v + (1.0 - s.beta2) * g * g;
+                    let m_hat = *m / s.bias1;
+                    let v_hat = *v / s.bias2;
+                    *p -= s.lr * m_hat / (v_hat.sqrt() + s.eps);
+                }
+            })
+        });
     }
 
     async fn cosine_topk(
@@ -410,16 +451,87 @@ impl Compute for Cpu {
                 accumulate: false,
             };
             let (oa, ob) = operands(g, &queries[q0 * dim..], refs);
-            sgemm(bq, nr, dim, oa, ob, &mut scores, false);
-            for q in 0..bq {
-                let row = &scores[q * nr..(q + 1) * nr];
-                let out_i = &mut idx[(q0 + q) * k..(q0 + q + 1) * k];
-                let out_d = &mut dist[(q0 + q) * k..(q0 + q + 1) * k];
-                select_smallest(row.iter().map(|&s| 1.0 - s), k, out_i, out_d);
-            }
+            sgemm_with(self.width, bq, nr, dim, oa, ob, &mut scores, false);
+            let out = q0 * k..(q0 + bq) * k;
+            for_each_query(
+                &scores[..bq * nr],
+                nr,
+                &mut idx[out.clone()],
+                &mut dist[out],
+                k,
+            );
         }
         self.scores = scores;
     }
+}
+
+/// The top-k of every `nr`-long row of `scores` into the matching `k`-long rows of `idx`/`dist`:
+/// on both cores with the `threads` feature natively, in order otherwise (rows are independent).
+#[cfg(all(feature = "threads", not(target_arch = "wasm32")))]
+fn for_each_query(scores: &[f32], nr: usize, idx: &mut [u32], dist: &mut [f32], k: usize) {
+    use rayon::prelude::*;
+    if k == 0 || nr == 0 {
+        idx.fill(u32::MAX);
+        dist.fill(f32::INFINITY);
+        return;
+    }
+    scores
+        .par_chunks(nr)
+        .zip(idx.par_chunks_mut(k))
+        .zip(dist.par_chunks_mut(k))
+        .for_each(|((row, i), d)| select_smallest(row.iter().map(|&s| 1.0 - s), k, i, d));
+}
+
+/// The top-k of every `nr`-long row of `scores` into the matching `k`-long rows of `idx`/`dist`.
+#[cfg(not(all(feature = "threads", not(target_arch = "wasm32"))))]
+fn for_each_query(scores: &[f32], nr: usize, idx: &mut [u32], dist: &mut [f32], k: usize) {
+    if k == 0 || nr == 0 {
+        idx.fill(u32::MAX);
+        dist.fill(f32::INFINITY);
+        return;
+    }
+    for ((row, i), d) in scores
+        .chunks(nr)
+        .zip(idx.chunks_mut(k))
+        .zip(dist.chunks_mut(k))
+    {
+        select_smallest(row.iter().map(|&s| 1.0 - s), k, i, d);
+    }
+}
+
+/// Parameters per Adam task when threads are on.
+#[cfg(all(feature = "threads", not(target_arch = "wasm32")))]
+const ADAM_CHUNK: usize = 1 << 16;
+
+/// Runs an element-wise Adam step `f` over matching pieces of the parameters, gradients and
+/// moments: on both cores with the `threads` feature natively, in one piece otherwise.
+#[cfg(all(feature = "threads", not(target_arch = "wasm32")))]
+fn for_each_adam_chunk(
+    param: &mut [f32],
+    grad: &[f32],
+    m: &mut [f32],
+    v: &mut [f32],
+    f: impl Fn(&mut [f32], &[f32], &mut [f32], &mut [f32]) + Sync + Send,
+) {
+    use rayon::prelude::*;
+    param
+        .par_chunks_mut(ADAM_CHUNK)
+        .zip(grad.par_chunks(ADAM_CHUNK))
+        .zip(m.par_chunks_mut(ADAM_CHUNK))
+        .zip(v.par_chunks_mut(ADAM_CHUNK))
+        .for_each(|(((p, g), m), v)| f(p, g, m, v));
+}
+
+/// Runs an element-wise Adam step `f` over the parameters, gradients and moments.
+#[cfg(not(all(feature = "threads", not(target_arch = "wasm32"))))]
+fn for_each_adam_chunk(
+    param: &mut [f32],
+    grad: &[f32],
+    m: &mut [f32],
+    v: &mut [f32],
+    f: impl Fn(&mut [f32], &[f32], &mut [f32], &mut [f32]),
+) {
+    f(param, grad, m, v)
 }
 
 /// Keeps the `k` smallest values of `values` (ascending; ties: earlier index first) in

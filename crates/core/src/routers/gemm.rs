@@ -1,20 +1,24 @@
-//! Cache-blocked single-precision matrix multiply over f32 slices, the CPU reference's hot loop.
+//! Cache-blocked single-precision matrix multiply over f32 slices, the CPU backend's hot loop.
 //!
 //! Blocking follows the usual GotoBLAS scheme: B is packed into `KC x NR` panels, A into `MR x KC`
-//! panels per `MC`-row block, and a register-tiled `MR x NR` micro-kernel accumulates with plain
-//! multiply then add (Rust never contracts these into FMA). Each output element is therefore the
-//! same sum in the same order (sequential over k within a `KC` block, blocks added in order)
-//! whatever the SIMD width, tile shape or thread count: results are bit-identical natively (SSE2 or
-//! AVX2 tiles, picked at run time; AVX2's 6 x 16 tile measured fastest here, 8 x 32 AVX-512 tiles
-//! spilled registers) and in wasm. No allocation happens inside the block loops;
-//! the packing buffers are allocated once per call.
+//! panels per `MC`-row block, and a register-tiled `MR x NR` micro-kernel vectorised across the
+//! tile's columns (see [`super::simd`]) accumulates with a separate multiply and add. Each output
+//! element is therefore the same sum in the same order (sequential over k from zero within a `KC`
+//! block, blocks added to C in order) whatever the lane width, tile shape or thread count: results
+//! are bit-identical natively (scalar, AVX2 or AVX-512 tiles, picked at run time) and in wasm
+//! (scalar or simd128). Threads split the rows of C (never a sum over k). No allocation happens
+//! inside the block loops; the packing buffers are allocated once per call.
+
+use super::simd::{Lanes, Scalar, Width};
 
 /// Depth of one packed block; fixed on every target so the summation order never changes.
 const KC: usize = 256;
 /// Rows of A per packed block (a multiple of every MR).
 const MC: usize = 48;
-/// Columns of B per packed block (a multiple of every NR).
+/// Columns of B per packed block.
 const NC: usize = 2048;
+/// Largest `MR * NR` of any tile shape (the edge tiles' staging buffer).
+const MAX_TILE: usize = 8 * 32;
 
 /// Strided view of a matrix operand: element (i, p) is at `data[i * rs + p * cs]`.
 #[derive(Clone, Copy)]
@@ -28,8 +32,24 @@ pub struct Operand<'a> {
 }
 
 /// `c[m x n] (+)= a[m x k] * b[k x n]`, with `c` row-major and dense (`ldc = n`). When
-/// `accumulate` is false, `c` is overwritten.
+/// `accumulate` is false, `c` is overwritten. Runs at the widest lane width of this machine.
 pub fn sgemm(
+    m: usize,
+    n: usize,
+    k: usize,
+    a: Operand,
+    b: Operand,
+    c: &mut [f32],
+    accumulate: bool,
+) {
+    sgemm_with(Width::detect(), m, n, k, a, b, c, accumulate);
+}
+
+/// [`sgemm`] at a given lane width (scalar when `width` is not available here). Every width
+/// gives the same bits.
+#[allow(clippy::too_many_arguments)]
+pub fn sgemm_with(
+    width: Width,
     m: usize,
     n: usize,
     k: usize,
@@ -45,46 +65,41 @@ pub fn sgemm(
     if m == 0 || n == 0 || k == 0 {
         return;
     }
-    match Kernel::detect() {
+    let width = if width.is_available() {
+        width
+    } else {
+        Width::Scalar
+    };
+    match width {
         #[cfg(target_arch = "x86_64")]
-        Kernel::Avx2 => drive::<6, 16>(Kernel::Avx2, n, k, a, b, c),
-        Kernel::Generic => drive::<4, 8>(Kernel::Generic, n, k, a, b, c),
+        Width::Avx2 => drive::<super::simd::Avx2, 6, 2>(n, k, a, b, c),
+        #[cfg(target_arch = "x86_64")]
+        Width::Avx512 => drive::<super::simd::Avx512, 8, 2>(n, k, a, b, c),
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        Width::Simd128 => drive::<super::simd::Simd128, 4, 2>(n, k, a, b, c),
+        _ => drive::<Scalar, 4, 4>(n, k, a, b, c),
     }
 }
 
-#[derive(Clone, Copy)]
-enum Kernel {
-    #[cfg(target_arch = "x86_64")]
-    Avx2,
-    Generic,
-}
-
-impl Kernel {
-    fn detect() -> Kernel {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx2") {
-                return Kernel::Avx2;
-            }
-        }
-        Kernel::Generic
-    }
-}
-
-fn drive<const MR: usize, const NR: usize>(
-    kernel: Kernel,
+/// The blocked product with `MR x NV` registers of `L` per tile (`NR = NV * L::N` columns).
+/// `L` must be available on this machine (checked by [`sgemm_with`]).
+fn drive<L: Lanes, const MR: usize, const NV: usize>(
     n: usize,
     k: usize,
     a: Operand,
     b: Operand,
     c: &mut [f32],
 ) {
-    let mut bpack = vec![0.0f32; KC * NC.min(n.next_multiple_of(NR))];
+    let nr = NV * L::N;
+    let mut bpack = vec![0.0f32; KC * NC.min(n.next_multiple_of(nr))];
     for jc in (0..n).step_by(NC) {
         let nc = NC.min(n - jc);
         for pc in (0..k).step_by(KC) {
             let kc = KC.min(k - pc);
-            pack_b::<NR>(b, pc, kc, jc, nc, &mut bpack);
+            let panels = &mut bpack[..kc * nc.next_multiple_of(nr)];
+            for_each_chunk(panels, kc * nr, |(jp, panel)| {
+                pack_b(b, pc, kc, jc + jp * nr, nr.min(nc - jp * nr), nr, panel)
+            });
             let block = Block {
                 a,
                 bpack: &bpack,
@@ -94,51 +109,50 @@ fn drive<const MR: usize, const NR: usize>(
                 nc,
                 n,
             };
-            let run = |(ib, rows): (usize, &mut [f32])| {
+            for_each_chunk(c, MC * n, |(ib, rows)| {
                 let mut apack = [0.0f32; MC * KC];
-                block.run::<MR, NR>(kernel, ib * MC, rows, &mut apack);
-            };
-            for_each_row_block(c, MC * n, run);
+                // SAFETY: `sgemm_with` runs `drive` only for a width available on this machine.
+                unsafe { L::vectorize(|| block.compute::<L, MR, NV>(ib * MC, rows, &mut apack)) }
+            });
         }
     }
 }
 
-#[cfg(feature = "threads")]
-fn for_each_row_block(
-    c: &mut [f32],
+/// Runs `run` on every `chunk`-long piece of `data` (with its index): on both cores with the
+/// `threads` feature natively, in order on the current thread otherwise. Pieces are disjoint, so
+/// the split never changes a result.
+#[cfg(all(feature = "threads", not(target_arch = "wasm32")))]
+pub(crate) fn for_each_chunk(
+    data: &mut [f32],
     chunk: usize,
     run: impl Fn((usize, &mut [f32])) + Sync + Send,
 ) {
     use rayon::prelude::*;
-    c.par_chunks_mut(chunk).enumerate().for_each(run);
+    data.par_chunks_mut(chunk).enumerate().for_each(run);
 }
 
-#[cfg(not(feature = "threads"))]
-fn for_each_row_block(c: &mut [f32], chunk: usize, run: impl Fn((usize, &mut [f32]))) {
-    c.chunks_mut(chunk).enumerate().for_each(run);
+/// Runs `run` on every `chunk`-long piece of `data` (with its index), in order.
+#[cfg(not(all(feature = "threads", not(target_arch = "wasm32"))))]
+pub(crate) fn for_each_chunk(data: &mut [f32], chunk: usize, run: impl Fn((usize, &mut [f32]))) {
+    data.chunks_mut(chunk).enumerate().for_each(run);
 }
 
-/// Packs `b[pc..pc+kc, jc..jc+nc]` into `NR`-wide panels, zero-padded.
-fn pack_b<const NR: usize>(
-    b: Operand,
-    pc: usize,
-    kc: usize,
-    jc: usize,
-    nc: usize,
-    out: &mut [f32],
-) {
-    for (jp, j0) in (0..nc).step_by(NR).enumerate() {
-        let panel = &mut out[jp * kc * NR..(jp + 1) * kc * NR];
-        let width = NR.min(nc - j0);
-        for p in 0..kc {
-            let row = &mut panel[p * NR..(p + 1) * NR];
-            let base = (pc + p) * b.rs + (jc + j0) * b.cs;
-            for (j, slot) in row.iter_mut().enumerate() {
-                *slot = if j < width {
-                    b.data[base + j * b.cs]
-                } else {
-                    0.0
-                };
+/// Packs `b[pc..pc+kc, j0..j0+width]` into one `nr`-wide panel (`panel[p * nr + j]`),
+/// zero-padded, reading along whichever of B's axes is contiguous.
+fn pack_b(b: Operand, pc: usize, kc: usize, j0: usize, width: usize, nr: usize, panel: &mut [f32]) {
+    if width < nr {
+        panel.fill(0.0);
+    }
+    if b.cs == 1 {
+        for (p, row) in panel.chunks_exact_mut(nr).take(kc).enumerate() {
+            let start = (pc + p) * b.rs + j0;
+            row[..width].copy_from_slice(&b.data[start..start + width]);
+        }
+    } else {
+        for j in 0..width {
+            let col = &b.data[pc * b.rs + (j0 + j) * b.cs..];
+            for p in 0..kc {
+                panel[p * nr + j] = col[p * b.rs];
             }
         }
     }
@@ -157,90 +171,136 @@ struct Block<'a> {
 }
 
 impl Block<'_> {
-    fn run<const MR: usize, const NR: usize>(
-        &self,
-        kernel: Kernel,
-        i0: usize,
-        rows: &mut [f32],
-        apack: &mut [f32],
-    ) {
-        match kernel {
-            // SAFETY: the variant is chosen only after run-time detection of the feature.
-            #[cfg(target_arch = "x86_64")]
-            Kernel::Avx2 => unsafe { self.run_avx2::<MR, NR>(i0, rows, apack) },
-            Kernel::Generic => self.compute::<MR, NR>(i0, rows, apack),
-        }
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    unsafe fn run_avx2<const MR: usize, const NR: usize>(
-        &self,
-        i0: usize,
-        rows: &mut [f32],
-        apack: &mut [f32],
-    ) {
-        self.compute::<MR, NR>(i0, rows, apack)
-    }
-
     /// Packs this block's rows of A and runs the micro-kernel over every tile of `rows`
-    /// (the C rows `i0..i0 + rows.len() / n`).
+    /// (the C rows `i0..i0 + rows.len() / n`). Must run inside `L::vectorize`.
     #[inline(always)]
-    fn compute<const MR: usize, const NR: usize>(
+    fn compute<L: Lanes, const MR: usize, const NV: usize>(
         &self,
         i0: usize,
         rows: &mut [f32],
         apack: &mut [f32],
     ) {
-        let (a, kc, n) = (self.a, self.kc, self.n);
+        let (a, kc, n, nr) = (self.a, self.kc, self.n, NV * L::N);
         let mc = rows.len() / n;
         for (ip, r0) in (0..mc).step_by(MR).enumerate() {
             let panel = &mut apack[ip * kc * MR..(ip + 1) * kc * MR];
-            let height = MR.min(mc - r0);
-            for p in 0..kc {
-                let col = (self.pc + p) * a.cs;
-                for (i, slot) in panel[p * MR..(p + 1) * MR].iter_mut().enumerate() {
-                    *slot = if i < height {
-                        a.data[(i0 + r0 + i) * a.rs + col]
-                    } else {
-                        0.0
-                    };
-                }
-            }
+            pack_a::<MR>(a, i0 + r0, MR.min(mc - r0), self.pc, kc, panel);
         }
-        for (jp, j0) in (0..self.nc).step_by(NR).enumerate() {
-            let bp = &self.bpack[jp * kc * NR..(jp + 1) * kc * NR];
-            let width = NR.min(self.nc - j0);
+        for (jp, j0) in (0..self.nc).step_by(nr).enumerate() {
+            let bp = &self.bpack[jp * kc * nr..(jp + 1) * kc * nr];
+            let width = nr.min(self.nc - j0);
             for (ip, r0) in (0..mc).step_by(MR).enumerate() {
                 let ap = &apack[ip * kc * MR..(ip + 1) * kc * MR];
-                let tile = micro::<MR, NR>(kc, ap, bp);
+                // SAFETY: inside `L::vectorize`; the panels hold `kc` rows of MR and nr floats.
+                let tile = unsafe { micro::<L, MR, NV>(kc, ap, bp) };
                 let height = MR.min(mc - r0);
-                for (i, tile_row) in tile.iter().enumerate().take(height) {
-                    let start = (r0 + i) * n + self.jc + j0;
-                    for (c, t) in rows[start..start + width].iter_mut().zip(tile_row) {
-                        *c += t;
-                    }
-                }
+                let out = &mut rows[r0 * n + self.jc + j0..];
+                // SAFETY: inside `L::vectorize`; `out` holds `height` rows of `n` from here.
+                unsafe { add_tile::<L, MR, NV>(&tile, out, n, height, width) };
             }
         }
     }
 }
 
-/// The register tile: `sum_p a[p][i] * b[p][j]` in order of p, multiply then add.
+/// Packs `a[i0..i0+height, pc..pc+kc]` into an `MR`-row panel (`panel[p * MR + i]`),
+/// zero-padded, reading along whichever of A's axes is contiguous.
 #[inline(always)]
-fn micro<const MR: usize, const NR: usize>(kc: usize, a: &[f32], b: &[f32]) -> [[f32; NR]; MR] {
-    let mut t = [[0.0f32; NR]; MR];
-    for p in 0..kc {
-        let ap: &[f32; MR] = a[p * MR..(p + 1) * MR].try_into().expect("packed panel");
-        let bp: &[f32; NR] = b[p * NR..(p + 1) * NR].try_into().expect("packed panel");
-        for i in 0..MR {
-            let x = ap[i];
-            for j in 0..NR {
-                t[i][j] += x * bp[j];
+fn pack_a<const MR: usize>(
+    a: Operand,
+    i0: usize,
+    height: usize,
+    pc: usize,
+    kc: usize,
+    panel: &mut [f32],
+) {
+    if height < MR {
+        panel.fill(0.0);
+    }
+    if a.rs == 1 {
+        for (p, slot) in panel.chunks_exact_mut(MR).take(kc).enumerate() {
+            let start = i0 + (pc + p) * a.cs;
+            slot[..height].copy_from_slice(&a.data[start..start + height]);
+        }
+    } else {
+        for i in 0..height {
+            let row = &a.data[(i0 + i) * a.rs + pc * a.cs..];
+            for p in 0..kc {
+                panel[p * MR + i] = row[p * a.cs];
             }
         }
     }
-    t
+}
+
+/// The register tile: `sum_p a[p][i] * b[p][j]` in order of p from zero, multiply then add.
+///
+/// # Safety
+/// Inside `L::vectorize`; `a` holds `kc * MR` and `b` `kc * NV * L::N` floats.
+#[inline(always)]
+unsafe fn micro<L: Lanes, const MR: usize, const NV: usize>(
+    kc: usize,
+    a: &[f32],
+    b: &[f32],
+) -> [[L::V; NV]; MR] {
+    let nr = NV * L::N;
+    assert!(a.len() >= kc * MR && b.len() >= kc * nr);
+    let (a, b) = (a.as_ptr(), b.as_ptr());
+    // SAFETY: the asserts above bound every read; the caller enabled L's features.
+    unsafe {
+        let mut t = [[L::splat(0.0); NV]; MR];
+        for p in 0..kc {
+            let mut bv = [L::splat(0.0); NV];
+            for (v, slot) in bv.iter_mut().enumerate() {
+                *slot = L::load(b.add(p * nr + v * L::N));
+            }
+            for (i, row) in t.iter_mut().enumerate() {
+                let x = L::splat(*a.add(p * MR + i));
+                for (acc, bj) in row.iter_mut().zip(&bv) {
+                    *acc = L::add(*acc, L::mul(x, *bj));
+                }
+            }
+        }
+        t
+    }
+}
+
+/// `out[i * n + j] += tile[i][j]` for the tile's first `height` rows and `width` columns.
+///
+/// # Safety
+/// Inside `L::vectorize`.
+#[inline(always)]
+unsafe fn add_tile<L: Lanes, const MR: usize, const NV: usize>(
+    tile: &[[L::V; NV]; MR],
+    out: &mut [f32],
+    n: usize,
+    height: usize,
+    width: usize,
+) {
+    let nr = NV * L::N;
+    // SAFETY: the caller enabled L's features; full tiles check their bounds first.
+    unsafe {
+        if width == nr && out.len() >= (height - 1) * n + nr {
+            for (i, row) in tile.iter().enumerate().take(height) {
+                let o = out.as_mut_ptr().add(i * n);
+                for (v, t) in row.iter().enumerate() {
+                    let p = o.add(v * L::N);
+                    L::store(p, L::add(L::load(p), *t));
+                }
+            }
+        } else {
+            let mut staged = [0.0f32; MAX_TILE];
+            for (i, row) in tile.iter().enumerate() {
+                for (v, t) in row.iter().enumerate() {
+                    L::store(staged.as_mut_ptr().add(i * nr + v * L::N), *t);
+                }
+            }
+            for i in 0..height {
+                let dst = &mut out[i * n..i * n + width];
+                for (c, t) in dst.iter_mut().zip(&staged[i * nr..]) {
+                    *c += t;
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -32,6 +32,7 @@ pub mod ovr;
 pub mod prknn;
 pub mod prototype;
 pub mod rng;
+pub mod simd;
 
 use serde::{Deserialize, Serialize};
 
