@@ -3,6 +3,8 @@
 //! Pure Rust with no web or GPU dependencies; builds natively and for `wasm32-unknown-unknown`.
 //! - [`model`]: the benchmark data model (Y, C, bounds, samples, models, embeddings, provenance);
 //! - [`metrics`], [`baselines`], [`soft_labels`], [`pareto`]: the numbers of protocol.md;
+//! - [`pool`], [`prices`], [`scenario`]: what-if views (a model pool, edited prices) and their
+//!   scoring with the optimality metrics;
 //! - [`predictions`]: parsing and resolving uploaded router predictions;
 //! - [`bundle`]: the versioned binary file the browser loads.
 
@@ -18,8 +20,11 @@ pub mod numpy_random;
 pub mod pareto;
 pub mod predictions;
 pub mod routers;
+pub mod pool;
 pub mod soft_labels;
+pub mod prices;
 
+pub mod scenario;
 pub use error::{Error, Result};
 pub use metrics::{Evaluation, Metrics, Routing, evaluate, rank_score};
 pub use model::{Benchmark, Split};

@@ -129,20 +129,89 @@ impl Sums {
     }
 
     fn metrics(self, bounds: CostBounds) -> Metrics {
-        let (accuracy, avg_cost) = if self.n == 0 {
+        Metrics::from_sums(self.n, self.correct, self.cost, bounds)
+    }
+}
+
+impl Metrics {
+    /// Metrics of `n` samples with `correct` right answers costing `cost` USD in all.
+    pub(crate) fn from_sums(n: usize, correct: usize, cost: f64, bounds: CostBounds) -> Metrics {
+        let (accuracy, avg_cost) = if n == 0 {
             (0.0, 0.0)
         } else {
-            (
-                self.correct as f64 / self.n as f64,
-                self.cost / self.n as f64,
-            )
+            (correct as f64 / n as f64, cost / n as f64)
         };
         Metrics {
-            num_samples: self.n,
+            num_samples: n,
             accuracy,
             avg_cost,
             rank_score: rank_score(accuracy, avg_cost, bounds),
         }
+    }
+}
+
+/// How close a routing comes to the Oracle's picks o_i on the same samples (RouterArena's idea on
+/// this protocol; docs/protocol.md, "What-if views").
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Optimality {
+    /// Share of samples routed to the Oracle's pick (p_i == o_i); 0 for no samples.
+    pub optimal_selection: f64,
+    /// sum_i C[i, o_i] / sum_i C[i, p_i]; 0 when the routing costs nothing.
+    pub cost_vs_oracle: f64,
+    /// accuracy(p) / accuracy(o); 0 when the Oracle's accuracy is 0.
+    pub accuracy_vs_oracle: f64,
+}
+
+impl Optimality {
+    /// From the counts and sums over `n` samples: `optimal` picks equal to the Oracle's,
+    /// `correct` / `oracle_correct` right answers and `cost` / `oracle_cost` USD in all.
+    pub(crate) fn from_sums(
+        n: usize,
+        optimal: usize,
+        (correct, oracle_correct): (usize, usize),
+        (cost, oracle_cost): (f64, f64),
+    ) -> Optimality {
+        let share = |count: usize| {
+            if n == 0 { 0.0 } else { count as f64 / n as f64 }
+        };
+        let oracle_accuracy = share(oracle_correct);
+        Optimality {
+            optimal_selection: share(optimal),
+            cost_vs_oracle: if cost == 0.0 { 0.0 } else { oracle_cost / cost },
+            accuracy_vs_oracle: if oracle_accuracy == 0.0 {
+                0.0
+            } else {
+                share(correct) / oracle_accuracy
+            },
+        }
+    }
+}
+
+/// The labels of a breakdown (ASCII order) and the label index of each interned dataset.
+pub(crate) struct Buckets<'a> {
+    /// Distinct labels, ASCII order.
+    pub(crate) names: Vec<&'a str>,
+    /// Index into `names` per interned dataset.
+    pub(crate) of_dataset: Vec<usize>,
+}
+
+impl<'a> Buckets<'a> {
+    /// Buckets named by `label` of each interned dataset.
+    pub(crate) fn new(bench: &'a Benchmark, label: impl Fn(usize) -> &'a str) -> Buckets<'a> {
+        let per_dataset: Vec<&str> = (0..bench.samples.datasets.len()).map(label).collect();
+        let mut names = per_dataset.clone();
+        names.sort_unstable();
+        names.dedup();
+        let of_dataset = per_dataset
+            .iter()
+            .map(|l| names.binary_search(l).unwrap_or(0))
+            .collect();
+        Buckets { names, of_dataset }
+    }
+
+    /// One bucket per dataset.
+    pub(crate) fn datasets(bench: &'a Benchmark) -> Buckets<'a> {
+        Buckets::new(bench, |d| bench.samples.datasets[d].as_str())
     }
 }
 
@@ -153,19 +222,13 @@ fn breakdown<'a>(
     routing: &Routing,
     label: impl Fn(usize) -> &'a str,
 ) -> Vec<DatasetMetrics> {
-    let per_dataset: Vec<&str> = (0..bench.samples.datasets.len()).map(label).collect();
-    let mut names = per_dataset.clone();
-    names.sort_unstable();
-    names.dedup();
-    let bucket: Vec<usize> = per_dataset
-        .iter()
-        .map(|l| names.binary_search(l).unwrap_or(0))
-        .collect();
-    let mut sums = vec![Sums::default(); names.len()];
+    let buckets = Buckets::new(bench, label);
+    let mut sums = vec![Sums::default(); buckets.names.len()];
     for (i, j) in routing.pairs() {
-        sums[bucket[bench.samples.dataset[i] as usize]].add(bench, i, j);
+        sums[buckets.of_dataset[bench.samples.dataset[i] as usize]].add(bench, i, j);
     }
-    names
+    buckets
+        .names
         .into_iter()
         .zip(sums)
         .filter(|(_, s)| s.n > 0)

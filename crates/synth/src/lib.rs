@@ -397,7 +397,11 @@ fn costs(t: &Tokens) -> Vec<f32> {
         .enumerate()
         .map(|(cell, &out)| {
             let m = &OFFICIAL_MODELS[cell % k];
-            ((t.input[cell / k] as f64 * m.price_input + out as f64 * m.price_output) / 1e6) as f32
+            let price = vlrb_core::prices::Price {
+                input: m.price_input,
+                output: m.price_output,
+            };
+            vlrb_core::prices::token_cost(t.input[cell / k], out, price)
         })
         .collect()
 }
