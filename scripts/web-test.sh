@@ -6,7 +6,8 @@
 #      profile that `cargo test` already built (the core is optimised even there);
 #   3. trunk build --release (profile wasm-release) into dist/;
 #   4. wasm-bindgen-test of the web crate in headless Chromium;
-#   5. the end-to-end tests (tests/e2e/run.mjs), which end with `N passed, N failed`.
+#   5. the end-to-end tests: tests/e2e/run.mjs runs each tests/e2e/*.test.mjs file in turn (each
+#      also runs alone), and ends with `N passed, N failed`.
 set -eu
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
