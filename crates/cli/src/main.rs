@@ -4,6 +4,9 @@
 //! With `--json`, stdout carries only the JSON document; progress and warnings go to stderr.
 //! Bad input exits non-zero with one message on stderr naming the culprit.
 
+// The workspace warns on print_stdout (library and browser code never print); a CLI prints.
+#![allow(clippy::print_stdout, reason = "the command line's output is stdout")]
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

@@ -3,6 +3,11 @@
 //! matrices and the predictions file are also written to `target/bench-protocol/` so that
 //! `benches/eval_pandas.py` times the pandas way on the very same files in the same run.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "a benchmark stops at a failed setup step, like a test"
+)]
+
 use npyz::WriterBuilder as _;
 use std::hint::black_box;
 use std::path::PathBuf;

@@ -345,6 +345,10 @@ pub fn resolve_with(
 }
 
 /// Writes a routing in the upload format (CSV `sample_id,model` with model ids).
+#[allow(
+    clippy::expect_used,
+    reason = "the CSV writer writes into memory: it has no I/O error to report"
+)]
 pub fn to_csv(bench: &Benchmark, routing: &Routing) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut write = |a: &str, b: &str| writer.write_record([a, b]);

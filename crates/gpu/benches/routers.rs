@@ -7,6 +7,13 @@
 //! backend (after its warm-up) instead of the CPU (two threads); `quick` is 1/8 sizes, `tiny`
 //! 1/64 (a smoke run on a software adapter); `knn` times only the search.
 
+#![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark stops at a failed setup step, like a test"
+)]
+
 use std::time::Instant;
 
 use vlrb_core::routers::compute::{Compute, Cpu};

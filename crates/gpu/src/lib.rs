@@ -302,15 +302,19 @@ impl Gpu {
             return Vec::new();
         }
         let size = bytes.next_multiple_of(4);
-        if self.staging.as_ref().is_none_or(|s| s.size() < size) {
-            self.staging = Some(self.device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some("staging"),
-                size: size.next_power_of_two(),
-                usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-                mapped_at_creation: false,
-            }));
-        }
-        let staging = self.staging.clone().expect("allocated above");
+        let staging = match &self.staging {
+            Some(staging) if staging.size() >= size => staging.clone(),
+            _ => {
+                let staging = self.device.create_buffer(&wgpu::BufferDescriptor {
+                    label: Some("staging"),
+                    size: size.next_power_of_two(),
+                    usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+                    mapped_at_creation: false,
+                });
+                self.staging = Some(staging.clone());
+                staging
+            }
+        };
         self.encoder()
             .copy_buffer_to_buffer(buffer, 0, &staging, 0, size);
         self.flush();
@@ -414,6 +418,11 @@ impl Pipelines {
     }
 }
 
+/// Shapes and strides as the kernels' `u32` uniforms.
+#[allow(
+    clippy::expect_used,
+    reason = "each value counts elements of a GPU buffer (wgpu caps buffers far below 2^32 bytes)"
+)]
 fn dims(u: [usize; 4]) -> [u32; 4] {
     u.map(|v| u32::try_from(v).expect("GPU shapes fit in u32"))
 }

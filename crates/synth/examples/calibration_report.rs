@@ -3,6 +3,8 @@
 //!
 //! `cargo run --release -p vlrb-synth --example calibration_report [-- SEED]`
 
+#![allow(clippy::print_stdout, reason = "an example report prints its figures")]
+
 use std::time::Instant;
 
 use vlrb_core::catalog::OFFICIAL_DATASETS;

@@ -7,6 +7,12 @@
 //! `cargo run --release -p vlrb-synth --example compression_cost -- DIMS[,DIMS...] [DIR...]`
 //! (no DIR: the synthetic demo for the default seed; DIR: a folder `vlrb pack` reads).
 
+#![allow(clippy::print_stdout, reason = "an example report prints its figures")]
+#![allow(
+    clippy::expect_used,
+    reason = "a report stops at a failed setup step, like a test"
+)]
+
 use std::path::Path;
 use std::time::Instant;
 

@@ -481,7 +481,9 @@ async fn sweep<C: Compute>(
             break;
         }
     }
-    let (fit, lambda, dev, at) = best.expect("the grid is never empty");
+    let Some((fit, lambda, dev, at)) = best else {
+        return Err(Error::Value("no lambda to train with".into()));
+    };
     let model = Trained::Net { net: fit.net };
     let picks = points[at].test_picks.clone();
     Ok(Outcome {
