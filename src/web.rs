@@ -22,6 +22,56 @@ pub struct BenchInfo {
     pub licence: String,
 }
 
+/// A failed browser call.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WebError {
+    /// A JavaScript exception or rejection: what was being done, and its message.
+    #[error("{context}: {detail}")]
+    Js {
+        /// What was being done.
+        context: String,
+        /// The JavaScript error's message.
+        detail: String,
+    },
+    /// The server answered with an error status.
+    #[error("cannot fetch {url}: HTTP {status} {status_text}")]
+    Http {
+        /// The URL fetched.
+        url: String,
+        /// HTTP status.
+        status: u16,
+        /// Its reason phrase.
+        status_text: String,
+    },
+    /// A browser facility this page needs is missing.
+    #[error("{0}")]
+    Unavailable(&'static str),
+}
+
+impl WebError {
+    /// `context: detail` for a JavaScript exception or rejection (its message when it is an
+    /// Error).
+    pub fn js(context: &str, e: JsValue) -> WebError {
+        let detail = e
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .or_else(|| e.as_string())
+            .unwrap_or_else(|| format!("{e:?}"));
+        WebError::Js {
+            context: context.to_owned(),
+            detail,
+        }
+    }
+
+    fn http(url: &str, resp: &Response) -> WebError {
+        WebError::Http {
+            url: url.to_owned(),
+            status: resp.status(),
+            status_text: resp.status_text(),
+        }
+    }
+}
+
 /// One verified submission of `submissions/index.json` (written at build time).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct SubmissionInfo {
@@ -30,44 +80,30 @@ pub struct SubmissionInfo {
     /// Predictions file, relative to the site root.
     pub file: String,
     /// Its metadata.
-    pub meta: crate::board::SubmissionMeta,
+    pub meta: vlrb_board::SubmissionMeta,
     /// `verified` (default) or `reference` (a router trained natively by the project).
     #[serde(default = "verified")]
-    pub kind: crate::board::Kind,
+    pub kind: vlrb_board::Kind,
 }
 
-fn verified() -> crate::board::Kind {
-    crate::board::Kind::Verified
+fn verified() -> vlrb_board::Kind {
+    vlrb_board::Kind::Verified
 }
 
-/// `context: detail` for a JavaScript exception or rejection (its message when it is an Error).
-pub fn js_error(context: &str, e: JsValue) -> String {
-    let detail = e
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| format!("{e:?}"));
-    format!("{context}: {detail}")
+fn window() -> Result<web_sys::Window, WebError> {
+    web_sys::window().ok_or(WebError::Unavailable("no window"))
 }
 
-fn window() -> Result<web_sys::Window, String> {
-    web_sys::window().ok_or_else(|| "no window".to_owned())
-}
-
-async fn response(url: &str) -> Result<Response, String> {
+async fn response(url: &str) -> Result<Response, WebError> {
     let promise = window()?.fetch_with_str(url);
     let value = JsFuture::from(promise)
         .await
-        .map_err(|e| js_error(&format!("cannot fetch {url}"), e))?;
+        .map_err(|e| WebError::js(&format!("cannot fetch {url}"), e))?;
     let resp: Response = value
         .dyn_into()
-        .map_err(|e| js_error(&format!("cannot fetch {url}"), e))?;
+        .map_err(|e| WebError::js(&format!("cannot fetch {url}"), e))?;
     if !resp.ok() {
-        return Err(format!(
-            "cannot fetch {url}: HTTP {} {}",
-            resp.status(),
-            resp.status_text()
-        ));
+        return Err(WebError::http(url, &resp));
     }
     Ok(resp)
 }
@@ -76,7 +112,7 @@ async fn response(url: &str) -> Result<Response, String> {
 pub async fn fetch_bytes(
     url: &str,
     progress: impl Fn(u64, Option<u64>),
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, WebError> {
     let resp = response(url).await?;
     let total = resp
         .headers()
@@ -84,7 +120,7 @@ pub async fn fetch_bytes(
         .ok()
         .flatten()
         .and_then(|s| s.parse::<u64>().ok());
-    let fail = |e: JsValue| js_error(&format!("while downloading {url}"), e);
+    let fail = |e: JsValue| WebError::js(&format!("while downloading {url}"), e);
     let Some(body) = resp.body() else {
         return Ok(Vec::new());
     };
@@ -113,43 +149,39 @@ pub async fn fetch_bytes(
 }
 
 /// Fetches a same-origin URL as text; `Ok(None)` when it does not exist (HTTP 404).
-pub async fn fetch_text_optional(url: &str) -> Result<Option<String>, String> {
+pub async fn fetch_text_optional(url: &str) -> Result<Option<String>, WebError> {
     text_optional(start_fetch(url)?, url).await
 }
 
 /// Starts fetching a same-origin URL now (the request runs while other work is awaited); finish
 /// with [`text_optional`].
-pub fn start_fetch(url: &str) -> Result<js_sys::Promise, String> {
+pub fn start_fetch(url: &str) -> Result<js_sys::Promise, WebError> {
     Ok(window()?.fetch_with_str(url))
 }
 
 /// The text of a fetch begun with [`start_fetch`]; `Ok(None)` when the URL does not exist (404).
-pub async fn text_optional(fetch: js_sys::Promise, url: &str) -> Result<Option<String>, String> {
+pub async fn text_optional(fetch: js_sys::Promise, url: &str) -> Result<Option<String>, WebError> {
     let value = JsFuture::from(fetch)
         .await
-        .map_err(|e| js_error(&format!("cannot fetch {url}"), e))?;
-    let resp: Response = value.dyn_into().map_err(|e| js_error(url, e))?;
+        .map_err(|e| WebError::js(&format!("cannot fetch {url}"), e))?;
+    let resp: Response = value.dyn_into().map_err(|e| WebError::js(url, e))?;
     if resp.status() == 404 {
         return Ok(None);
     }
     if !resp.ok() {
-        return Err(format!(
-            "cannot fetch {url}: HTTP {} {}",
-            resp.status(),
-            resp.status_text()
-        ));
+        return Err(WebError::http(url, &resp));
     }
-    let text = JsFuture::from(resp.text().map_err(|e| js_error(url, e))?)
+    let text = JsFuture::from(resp.text().map_err(|e| WebError::js(url, e))?)
         .await
-        .map_err(|e| js_error(url, e))?;
+        .map_err(|e| WebError::js(url, e))?;
     Ok(text.as_string())
 }
 
 /// Reads a user-chosen file's bytes without blocking the page.
-pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
+pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, WebError> {
     let buffer = JsFuture::from(file.array_buffer())
         .await
-        .map_err(|e| js_error(&format!("cannot read {}", file.name()), e))?;
+        .map_err(|e| WebError::js(&format!("cannot read {}", file.name()), e))?;
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
@@ -170,6 +202,9 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// The localStorage key of the chosen theme.
+pub const THEME_KEY: &str = "vlrb.theme";
+
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
@@ -180,33 +215,35 @@ pub fn storage_get(key: &str) -> Option<String> {
 }
 
 /// Writes (or, for `None`, removes) a localStorage item; the error says why it failed (quota).
-pub fn storage_set(key: &str, value: Option<&str>) -> Result<(), String> {
-    let s = storage().ok_or("localStorage is unavailable")?;
+pub fn storage_set(key: &str, value: Option<&str>) -> Result<(), WebError> {
+    let s = storage().ok_or(WebError::Unavailable("localStorage is unavailable"))?;
     match value {
         Some(v) => s.set_item(key, v),
         None => s.remove_item(key),
     }
-    .map_err(|e| js_error("cannot save uploads in this browser", e))
+    .map_err(|e| WebError::js("cannot save uploads in this browser", e))
 }
 
 /// Offers `text` as a file download named `file_name`.
-pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
+pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), WebError> {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let options = BlobPropertyBag::new();
     options.set_type(mime);
     let blob = Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|e| js_error("cannot build the download", e))?;
-    let url = Url::create_object_url_with_blob(&blob).map_err(|e| js_error("download", e))?;
-    let document = window()?.document().ok_or("no document")?;
+        .map_err(|e| WebError::js("cannot build the download", e))?;
+    let url = Url::create_object_url_with_blob(&blob).map_err(|e| WebError::js("download", e))?;
+    let document = window()?
+        .document()
+        .ok_or(WebError::Unavailable("no document"))?;
     let a: HtmlAnchorElement = document
         .create_element("a")
-        .map_err(|e| js_error("download", e))?
+        .map_err(|e| WebError::js("download", e))?
         .dyn_into()
-        .map_err(|e: web_sys::Element| js_error("download", e.into()))?;
+        .map_err(|e: web_sys::Element| WebError::js("download", e.into()))?;
     a.set_href(&url);
     a.set_download(file_name);
     a.click();
-    Url::revoke_object_url(&url).map_err(|e| js_error("download", e))
+    Url::revoke_object_url(&url).map_err(|e| WebError::js("download", e))
 }
 
 /// The page's query string (with `?`), or empty.
@@ -262,11 +299,11 @@ impl WorkerHandle {
     pub fn start(
         script: &str,
         mut on_message: impl FnMut(String) + 'static,
-        mut on_error: impl FnMut(String) + 'static,
-    ) -> Result<WorkerHandle, String> {
+        mut on_error: impl FnMut(WebError) + 'static,
+    ) -> Result<WorkerHandle, WebError> {
         use wasm_bindgen::closure::Closure;
         let worker = web_sys::Worker::new(script)
-            .map_err(|e| js_error(&format!("cannot start {script}"), e))?;
+            .map_err(|e| WebError::js(&format!("cannot start {script}"), e))?;
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
             move |event: web_sys::MessageEvent| {
                 on_message(event.data().as_string().unwrap_or_default())
@@ -278,7 +315,10 @@ impl WorkerHandle {
                 .ok()
                 .and_then(|m| m.as_string())
                 .unwrap_or_else(|| "it could not be loaded".to_owned());
-            on_error(format!("{script_name} failed: {detail}"))
+            on_error(WebError::Js {
+                context: format!("{script_name} failed"),
+                detail,
+            })
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -290,10 +330,10 @@ impl WorkerHandle {
     }
 
     /// Posts a text message to the worker.
-    pub fn post(&self, text: &str) -> Result<(), String> {
+    pub fn post(&self, text: &str) -> Result<(), WebError> {
         self.worker
             .post_message(&JsValue::from_str(text))
-            .map_err(|e| js_error("cannot message the worker", e))
+            .map_err(|e| WebError::js("cannot message the worker", e))
     }
 }
 

@@ -1,23 +1,14 @@
 //! Compact embeddings: a linear projection fitted on the train split plus int8 codes.
 //!
-//! A set of N rows of width `dim` is stored as a mean (f32), `r` basis vectors (IEEE half
-//! precision), one quantization step per component (f32) and N x r int8 codes, laid out
-//! component-major (all rows of component 0, then component 1, ...) so that deflate sees one
-//! distribution at a time. Decoding is plain f32 arithmetic in a fixed order (multiply then add,
-//! never fused), so it gives the same bits natively and in wasm:
-//!
-//! ```text
-//! x[i][t] = mean[t] + sum over c = 0..r of (codes[c][i] as f32 * steps[c]) * basis[c][t]
-//! ```
+//! The stored form and its bit-exact decoding are the data model's [`Projected`]; its components
+//! are laid out component-major so that deflate sees one distribution at a time.
 //!
 //! Fitting ([`compress`]) is native-or-wasm pure Rust: a top-r principal subspace of the fit rows
 //! by randomized subspace iteration (a few rounds, Gram-Schmidt, then Rayleigh-Ritz with a Jacobi
 //! eigensolver), then one quantization step shared by all components (the largest |projection| maps
 //! to 127), so low-variance components use few code values and compress well.
 
-use serde::{Deserialize, Serialize};
-
-use crate::model::{Benchmark, EmbeddingData, EmbeddingSet, Split};
+use crate::model::{Benchmark, EmbeddingData, EmbeddingSet, Projected, Split};
 
 /// Rows used to fit the projection at most (evenly spaced over the fit rows).
 const MAX_FIT_ROWS: usize = 8192;
@@ -25,61 +16,6 @@ const MAX_FIT_ROWS: usize = 8192;
 const OVERSAMPLE: usize = 16;
 /// Rounds of subspace iteration.
 const ROUNDS: usize = 5;
-
-/// A projected, int8-quantized embedding set (see the module documentation).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Projected {
-    /// Number of components r.
-    pub components: usize,
-    /// Per-column mean, length `dim`.
-    pub mean: Vec<f32>,
-    /// Basis vectors as IEEE half-precision bits, r x dim row-major.
-    pub basis: Vec<u16>,
-    /// Quantization step per component, length r.
-    pub steps: Vec<f32>,
-    /// Codes, component-major: `codes[c * rows + i]`.
-    pub codes: Vec<i8>,
-}
-
-impl Projected {
-    /// Number of rows, when the parts agree with each other and with `dim` (else `None`).
-    pub fn rows(&self, dim: usize) -> Option<usize> {
-        let r = self.components;
-        let consistent = r > 0
-            && self.mean.len() == dim
-            && self.basis.len() == r * dim
-            && self.steps.len() == r
-            && self.codes.len().is_multiple_of(r);
-        consistent.then(|| self.codes.len() / r)
-    }
-
-    /// The decoded row-major rows x dim matrix (empty when the parts are inconsistent).
-    pub fn decode(&self, dim: usize) -> Vec<f32> {
-        let Some(rows) = self.rows(dim) else {
-            return Vec::new();
-        };
-        let basis: Vec<f32> = self
-            .basis
-            .iter()
-            .map(|&h| half::f16::from_bits(h).to_f32())
-            .collect();
-        let mut out = Vec::with_capacity(rows * dim);
-        for i in 0..rows {
-            out.extend_from_slice(&self.mean);
-            let row = &mut out[i * dim..(i + 1) * dim];
-            for c in 0..self.components {
-                let a = self.codes[c * rows + i] as f32 * self.steps[c];
-                if a == 0.0 {
-                    continue;
-                }
-                for (x, &b) in row.iter_mut().zip(&basis[c * dim..(c + 1) * dim]) {
-                    *x += a * b;
-                }
-            }
-        }
-        out
-    }
-}
 
 /// Compresses `set` to `components` dimensions with a projection fitted on `fit_rows` (the train
 /// split); `max_abs_error` becomes the largest |decoded - original| over all rows. A set already
@@ -398,18 +334,5 @@ mod tests {
         let one = compress(&set, &fit, 1);
         // Dropping two real directions leaves a large error, and it is reported.
         assert!(one.max_abs_error > 0.5, "{}", one.max_abs_error);
-    }
-
-    #[test]
-    fn inconsistent_parts_decode_to_nothing() {
-        let p = Projected {
-            components: 2,
-            mean: vec![0.0; 4],
-            basis: vec![0; 7],
-            steps: vec![1.0; 2],
-            codes: vec![1; 6],
-        };
-        assert_eq!(p.rows(4), None);
-        assert!(p.decode(4).is_empty());
     }
 }

@@ -2,9 +2,12 @@
 //! token counts, embedding sets and provenance. Everything is keyed by id; positions follow the
 //! protocol's orders (models: sorted ids; samples: meta order).
 
+mod projected;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+pub use projected::Projected;
 
 /// A candidate model of the routing pool.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -282,8 +285,8 @@ pub enum EmbeddingData {
     F32(Vec<f32>),
     /// IEEE half precision bits, row-major N x dim.
     F16(Vec<u16>),
-    /// A projection plus int8 codes ([`crate::compress`]).
-    Projected(crate::compress::Projected),
+    /// A projection plus int8 codes ([`Projected`], fitted by [`crate::compress`]).
+    Projected(Projected),
 }
 
 /// One named set of per-sample embeddings.

@@ -4,77 +4,129 @@
 
 use js_sys::Uint8Array;
 use vlrb_core::bundle;
-use vlrb_web::sandbox::{self, TrainRequest, TrainResult, WorkerMessage};
-use vlrb_web::web::js_error;
+use vlrb_sandbox::{RunError, TrainRequest, TrainResult, WorkerMessage};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Response};
+
+/// Why a training request could not be answered with a result.
+#[derive(Debug, thiserror::Error)]
+enum WorkerError {
+    /// The page sent something that is not a training request.
+    #[error("malformed training request: {0}")]
+    Request(String),
+    /// A browser call failed (the JavaScript error's message).
+    #[error("{context}: {detail}")]
+    Js { context: String, detail: String },
+    /// The server answered with an error status.
+    #[error("cannot fetch {url}: HTTP {status}")]
+    Http { url: String, status: u16 },
+    /// The bundle is not the one the page scored against.
+    #[error("{url} changed on the server (sha256 {found} instead of {expected}); reload the page")]
+    Changed {
+        url: String,
+        found: String,
+        expected: String,
+    },
+    /// The bundle could not be read.
+    #[error("{0}")]
+    Bundle(#[from] vlrb_core::Error),
+    /// Training failed.
+    #[error("{0}")]
+    Run(#[from] RunError),
+}
+
+impl WorkerError {
+    /// A JavaScript exception or rejection (its message when it is an Error).
+    fn js(context: String, e: JsValue) -> WorkerError {
+        let detail = e
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .or_else(|| e.as_string())
+            .unwrap_or_else(|| format!("{e:?}"));
+        WorkerError::Js { context, detail }
+    }
+}
 
 fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
 fn post(message: &WorkerMessage) {
-    let text = serde_json::to_string(message).unwrap_or_default();
     // Posting a string to the page cannot fail short of the page being gone.
-    let _ = scope().post_message(&JsValue::from_str(&text));
+    let _ = scope().post_message(&JsValue::from_str(&message.to_json()));
 }
 
-async fn fetch(url: &str) -> Result<Vec<u8>, String> {
+async fn fetch(url: &str) -> Result<Vec<u8>, WorkerError> {
     let response: Response = JsFuture::from(scope().fetch_with_str(url))
         .await
-        .map_err(|e| js_error(&format!("cannot fetch {url}"), e))?
+        .map_err(|e| WorkerError::js(format!("cannot fetch {url}"), e))?
         .unchecked_into();
     if !response.ok() {
-        return Err(format!("cannot fetch {url}: HTTP {}", response.status()));
+        return Err(WorkerError::Http {
+            url: url.to_owned(),
+            status: response.status(),
+        });
     }
     let buffer = response
         .array_buffer()
-        .map_err(|e| js_error(&format!("cannot read {url}"), e))?;
+        .map_err(|e| WorkerError::js(format!("cannot read {url}"), e))?;
     let buffer = JsFuture::from(buffer)
         .await
-        .map_err(|e| js_error(&format!("cannot read {url}"), e))?;
+        .map_err(|e| WorkerError::js(format!("cannot read {url}"), e))?;
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
-async fn train(request: TrainRequest) -> Result<TrainResult, String> {
+async fn train(request: TrainRequest) -> Result<TrainResult, WorkerError> {
     post(&WorkerMessage::Stage {
         text: format!("downloading {}", request.bundle_url),
     });
     let bytes = fetch(&request.bundle_url).await?;
-    let header = bundle::read_header(&bytes).map_err(|e| e.to_string())?;
+    let header = bundle::read_header(&bytes)?;
     if header.sha256 != request.bundle_sha256 {
-        return Err(format!(
-            "{} changed on the server (sha256 {} instead of {}); reload the page",
-            request.bundle_url, header.sha256, request.bundle_sha256
-        ));
+        return Err(WorkerError::Changed {
+            url: request.bundle_url,
+            found: header.sha256,
+            expected: request.bundle_sha256,
+        });
     }
     post(&WorkerMessage::Stage {
         text: "decoding the bundle".to_owned(),
     });
-    let bench = bundle::decode(&bytes).map_err(|e| e.to_string())?;
+    let bench = bundle::decode(&bytes)?;
     let performance = scope().performance();
     let mut clock = move || performance.as_ref().map_or(0.0, |p| p.now() / 1000.0);
-    sandbox::run(&bench, &request, &mut clock, &mut |m| post(&m)).await
+    Ok(vlrb_sandbox::run(&bench, &request, &mut clock, &mut |m| post(&m)).await?)
+}
+
+/// Answers one message from the page.
+async fn answer(data: JsValue) -> WorkerMessage {
+    let request = data
+        .as_string()
+        .ok_or_else(|| WorkerError::Request("the message is not JSON text".to_owned()))
+        .and_then(|text| {
+            serde_json::from_str::<TrainRequest>(&text)
+                .map_err(|e| WorkerError::Request(e.to_string()))
+        });
+    match request {
+        Ok(request) => match train(request).await {
+            Ok(result) => WorkerMessage::Done(Box::new(result)),
+            Err(e) => WorkerMessage::Failed {
+                message: e.to_string(),
+            },
+        },
+        Err(e) => WorkerMessage::Failed {
+            message: e.to_string(),
+        },
+    }
 }
 
 fn main() {
     console_error_panic_hook::set_once();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
-        let text = event.data().as_string().unwrap_or_default();
-        wasm_bindgen_futures::spawn_local(async move {
-            let reply = match serde_json::from_str::<TrainRequest>(&text) {
-                Ok(request) => match train(request).await {
-                    Ok(result) => WorkerMessage::Done(Box::new(result)),
-                    Err(message) => WorkerMessage::Failed { message },
-                },
-                Err(e) => WorkerMessage::Failed {
-                    message: format!("malformed training request: {e}"),
-                },
-            };
-            post(&reply);
-        });
+        let data = event.data();
+        wasm_bindgen_futures::spawn_local(async move { post(&answer(data).await) });
     });
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.

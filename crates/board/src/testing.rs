@@ -48,8 +48,3 @@ pub fn toy_bench() -> Benchmark {
         embeddings: Vec::new(),
     }
 }
-
-/// The official-tiny fixture bundle (420 samples x 17 models, text and vision embeddings).
-pub fn fixture() -> Benchmark {
-    vlrb_core::bundle::decode(include_bytes!("../tests/fixture-tiny.vlrb")).unwrap()
-}

@@ -7,7 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::board::Kind;
+use vlrb_board::{Kind, Row};
 
 /// Width of the drawing, in SVG user units.
 pub const WIDTH: u32 = 820;
@@ -38,6 +38,22 @@ pub struct PlotPoint {
     /// A point of the sandbox's lambda sweep (named `λ=...`, given in ascending lambda): a small
     /// dot on the sweep's dashed line, never on the frontier.
     pub sweep: bool,
+}
+
+impl PlotPoint {
+    /// A scored row as a plot point; a sweep point is never on the board's frontier.
+    pub fn of_row(r: Row, selected: bool, sweep: bool) -> PlotPoint {
+        PlotPoint {
+            oracle: r.is_oracle(),
+            selected,
+            cost_per_1k: r.metrics.cost_per_1k(),
+            accuracy: r.metrics.accuracy,
+            pareto: r.pareto && !sweep,
+            kind: r.kind,
+            name: r.name,
+            sweep,
+        }
+    }
 }
 
 /// The glyph of a kind's marker, for the HTML legend (same shapes as the plot).

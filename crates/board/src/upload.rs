@@ -1,15 +1,13 @@
 //! Uploaded predictions: naming, scoring with the core's parser and resolver, the per-benchmark
 //! persistence format kept in localStorage, and the downloadable template. No DOM here.
 
-use std::sync::Arc;
-
 use serde::{Deserialize, Serialize};
 use vlrb_core::baselines::Baseline;
 use vlrb_core::metrics::Routing;
 use vlrb_core::model::{Benchmark, Split};
 use vlrb_core::predictions::{SampleIndex, parse_predictions, resolve_with, to_csv};
 
-use crate::board::{Entry, Kind};
+use crate::entries::Entry;
 
 /// The row name of an uploaded file: its name without the last extension.
 pub fn entry_name(file_name: &str) -> String {
@@ -29,24 +27,40 @@ pub struct Accepted {
     pub ignored_rows: usize,
 }
 
-/// Parses and resolves a predictions file. The error is the core's message (which names the culprit
-/// exactly as written and its line), prefixed with the file name when the message lacks it.
+/// A rejected predictions file: the core's message (which names the culprit exactly as written
+/// and its line), prefixed with the file name when the message lacks it.
+#[derive(Debug, PartialEq, thiserror::Error)]
+#[error("{}", with_file_name(.file, .error))]
+pub struct Rejected {
+    /// The file's name.
+    pub file: String,
+    /// Why the core rejected it.
+    #[source]
+    pub error: vlrb_core::Error,
+}
+
+fn with_file_name(file: &str, error: &vlrb_core::Error) -> String {
+    let text = error.to_string();
+    if text.starts_with(file) {
+        text
+    } else {
+        format!("{file}: {text}")
+    }
+}
+
+/// Parses and resolves a predictions file.
 pub fn score_file(
     bench: &Benchmark,
     index: &SampleIndex,
     bytes: &[u8],
     file_name: &str,
-) -> Result<Accepted, String> {
-    let prefix = |e: vlrb_core::Error| {
-        let text = e.to_string();
-        if text.starts_with(file_name) {
-            text
-        } else {
-            format!("{file_name}: {text}")
-        }
+) -> Result<Accepted, Rejected> {
+    let reject = |error| Rejected {
+        file: file_name.to_owned(),
+        error,
     };
-    let rows = parse_predictions(bytes, file_name).map_err(prefix)?;
-    let resolved = resolve_with(bench, index, &rows).map_err(prefix)?;
+    let rows = parse_predictions(bytes, file_name).map_err(reject)?;
+    let resolved = resolve_with(bench, index, &rows).map_err(reject)?;
     Ok(Accepted {
         routing: resolved.routing,
         ignored_rows: resolved.ignored_rows,
@@ -76,8 +90,30 @@ pub fn storage_key(bench_name: &str) -> String {
     format!("vlrb.uploads.{bench_name}")
 }
 
+/// Why stored uploads were dropped.
+#[derive(Debug, thiserror::Error)]
+pub enum RestoreError {
+    /// Not the persistence format.
+    #[error("stored uploads are unreadable: {0}")]
+    Unreadable(#[from] serde_json::Error),
+    /// Scored against another bundle.
+    #[error(
+        "{count} stored upload(s) were scored against another version of this benchmark and were dropped"
+    )]
+    OtherBundle {
+        /// How many uploads were stored.
+        count: usize,
+    },
+    /// Picks of the wrong length or naming a model column the benchmark lacks.
+    #[error("stored upload {name} does not fit this benchmark")]
+    DoesNotFit {
+        /// The upload's name.
+        name: String,
+    },
+}
+
 /// Serializes the uploads of the board.
-pub fn store(bundle_sha256: &str, uploads: &[Entry]) -> String {
+pub fn store(bundle_sha256: &str, uploads: &[Entry]) -> Result<String, serde_json::Error> {
     let stored = Stored {
         bundle_sha256: bundle_sha256.to_owned(),
         uploads: uploads
@@ -88,33 +124,34 @@ pub fn store(bundle_sha256: &str, uploads: &[Entry]) -> String {
             })
             .collect(),
     };
-    serde_json::to_string(&stored).unwrap_or_default()
+    serde_json::to_string(&stored)
 }
 
 /// Restores uploads stored for this very bundle. Anything stored for another bundle, malformed, or
 /// not fitting the benchmark (wrong length, unknown column) is dropped: `Err` says why.
-pub fn restore(bench: &Benchmark, bundle_sha256: &str, text: &str) -> Result<Vec<Entry>, String> {
-    let stored: Stored =
-        serde_json::from_str(text).map_err(|e| format!("stored uploads are unreadable: {e}"))?;
+pub fn restore(
+    bench: &Benchmark,
+    bundle_sha256: &str,
+    text: &str,
+) -> Result<Vec<Entry>, RestoreError> {
+    let stored: Stored = serde_json::from_str(text)?;
     if stored.bundle_sha256 != bundle_sha256 {
-        return Err(format!(
-            "{} stored upload(s) were scored against another version of this benchmark and were dropped",
-            stored.uploads.len()
-        ));
+        return Err(RestoreError::OtherBundle {
+            count: stored.uploads.len(),
+        });
     }
     let rows = bench.samples.rows_in(Split::Test);
     stored
         .uploads
         .into_iter()
         .map(|u| {
-            let routing = routing_from_picks(&rows, bench.num_models(), &u.picks)
-                .ok_or_else(|| format!("stored upload {} does not fit this benchmark", u.name))?;
-            Ok(Entry {
-                name: u.name,
-                kind: Kind::Upload,
-                routing: Arc::new(routing),
-                meta: None,
-            })
+            let routing =
+                routing_from_picks(&rows, bench.num_models(), &u.picks).ok_or_else(|| {
+                    RestoreError::DoesNotFit {
+                        name: u.name.clone(),
+                    }
+                })?;
+            Ok(Entry::upload(u.name, routing))
         })
         .collect()
 }
@@ -156,7 +193,7 @@ pub fn template_csv(bench: &Benchmark) -> String {
 mod tests {
     use super::*;
 
-    #[wasm_bindgen_test::wasm_bindgen_test]
+    #[test]
     fn file_stem_keeps_safe_characters_only() {
         assert_eq!(
             file_stem("mlp text λ=10 seed 42 (x)"),
@@ -164,8 +201,6 @@ mod tests {
         );
         assert_eq!(file_stem("a.b-c_d"), "a.b-c_d");
     }
-    use wasm_bindgen_test::wasm_bindgen_test as test;
-
     use crate::testing::toy_bench;
 
     const GOOD: &str = "sample_id,model\nMathVista_MINI/0,cheap\nMathVista_MINI/1,Dear-XL\nMathVista_MINI/2,mid\n\
@@ -184,17 +219,13 @@ mod tests {
         .unwrap();
         assert_eq!(accepted.ignored_rows, 1);
         assert_eq!(accepted.routing.picks, [0, 1, 2, 0, 0, 0, 0, 0]);
-        let entry = Entry {
-            name: "mine".into(),
-            kind: Kind::Upload,
-            routing: Arc::new(accepted.routing),
-            meta: None,
-        };
-        let text = store("sha", std::slice::from_ref(&entry));
+        let entry = Entry::upload("mine".into(), accepted.routing);
+        let text = store("sha", std::slice::from_ref(&entry)).unwrap();
         assert_eq!(restore(&bench, "sha", &text).unwrap(), vec![entry]);
         assert!(
             restore(&bench, "other", &text)
                 .unwrap_err()
+                .to_string()
                 .contains("another version")
         );
         assert!(restore(&bench, "sha", "{").is_err());
@@ -202,6 +233,7 @@ mod tests {
         assert!(
             restore(&bench, "sha", &tampered)
                 .unwrap_err()
+                .to_string()
                 .contains("does not fit")
         );
     }
@@ -216,7 +248,8 @@ mod tests {
             unknown.as_bytes(),
             "bad.csv",
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(
             err.starts_with("bad.csv: ") && err.contains("GPT-5-ultra") && err.contains("line 3"),
             "{err}"
@@ -228,9 +261,12 @@ mod tests {
             missing.as_bytes(),
             "m.csv",
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("OCRBench/7"), "{err}");
-        let err = score_file(&bench, &SampleIndex::new(&bench), b"", "empty.csv").unwrap_err();
+        let err = score_file(&bench, &SampleIndex::new(&bench), b"", "empty.csv")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("empty.csv is empty"), "{err}");
     }
 

@@ -2,7 +2,9 @@
 //! sandbox's last run settings `&router=&features=&lambda=&cost_scale=&seed=&epochs=&backend=`), so
 //! a link reproduces the view and pre-fills the sandbox. Pure string handling, no DOM.
 
-use crate::board::SortKey;
+use vlrb_sandbox::TrainForm;
+
+use crate::rows::SortKey;
 
 /// Everything a permalink carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,67 +22,7 @@ pub struct ViewState {
     /// Selected rows (entry names), in selection order.
     pub selected: Vec<String>,
     /// The sandbox settings of the last run started (present when `router` is).
-    pub train: Option<TrainSettings>,
-}
-
-/// The sandbox form as the visitor filled it (text as typed; validated when a run starts).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrainSettings {
-    /// Router name (`vlrb train --router`).
-    pub router: String,
-    /// Features (`text`, `image`, `concat`).
-    pub features: String,
-    /// `sweep`, or a lambda (`0`, `100`, `inf`, `250`...).
-    pub lambda: String,
-    /// Cost scale; empty is the router's default.
-    pub cost_scale: String,
-    /// Seed.
-    pub seed: String,
-    /// Max epochs; empty is the protocol's.
-    pub epochs: String,
-    /// `webgpu` or `cpu`.
-    pub backend: String,
-}
-
-impl TrainSettings {
-    /// The page's defaults for a browser with or without WebGPU.
-    pub fn defaults(webgpu: bool) -> TrainSettings {
-        TrainSettings {
-            router: "mlp".into(),
-            features: "concat".into(),
-            lambda: "sweep".into(),
-            cost_scale: String::new(),
-            seed: "42".into(),
-            epochs: "20".into(),
-            backend: if webgpu { "webgpu" } else { "cpu" }.into(),
-        }
-    }
-
-    /// The query keys and values, in URL order.
-    fn pairs(&self) -> [(&'static str, &str); 7] {
-        [
-            ("router", &self.router),
-            ("features", &self.features),
-            ("lambda", &self.lambda),
-            ("cost_scale", &self.cost_scale),
-            ("seed", &self.seed),
-            ("epochs", &self.epochs),
-            ("backend", &self.backend),
-        ]
-    }
-
-    fn field(&mut self, key: &str) -> Option<&mut String> {
-        Some(match key {
-            "router" => &mut self.router,
-            "features" => &mut self.features,
-            "lambda" => &mut self.lambda,
-            "cost_scale" => &mut self.cost_scale,
-            "seed" => &mut self.seed,
-            "epochs" => &mut self.epochs,
-            "backend" => &mut self.backend,
-            _ => return None,
-        })
-    }
+    pub train: Option<TrainForm>,
 }
 
 impl Default for ViewState {
@@ -102,7 +44,7 @@ impl ViewState {
     pub fn parse(query: &str) -> ViewState {
         let mut state = ViewState::default();
         let mut order = None;
-        let mut train = TrainSettings::defaults(false);
+        let mut train = TrainForm::defaults(false);
         let mut has_router = false;
         for pair in query
             .trim_start_matches('?')
@@ -127,7 +69,7 @@ impl ViewState {
                 }
                 key => {
                     has_router |= key == "router";
-                    if let Some(field) = train.field(key) {
+                    if let Some(field) = train.field_mut(key) {
                         *field = value;
                     }
                 }
@@ -212,7 +154,6 @@ fn hex(digit: u8) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn round_trip() {
@@ -237,7 +178,7 @@ mod tests {
 
     #[test]
     fn sandbox_settings_round_trip() {
-        let mut settings = TrainSettings::defaults(true);
+        let mut settings = TrainForm::defaults(true);
         settings.lambda = "1e3".into();
         settings.epochs = String::new();
         let state = ViewState {

@@ -1,0 +1,26 @@
+//! vlrb-board: the VL-RouterBench leaderboard's model, free of any DOM (the web app renders it).
+//!
+//! - [`entries`]: entries (named routings), their kinds, the built-in baselines and single models,
+//!   unique row names;
+//! - [`rows`]: scoring entries on a filtered subset with the global bounds, the Pareto flag, the
+//!   gap to the Oracle, breakdowns, sorting;
+//! - [`format`]: number formats (display and the `data-value` hook);
+//! - [`export`]: the CSV and JSON exports;
+//! - [`upload`]: scoring uploaded predictions, their persistence format, the template;
+//! - [`urlstate`]: the view state carried by permalinks.
+
+pub mod entries;
+pub mod export;
+pub mod format;
+pub mod rows;
+pub mod upload;
+pub mod urlstate;
+
+#[cfg(test)]
+mod testing;
+
+pub use entries::{Entry, Kind, ORACLE, SubmissionMeta, TakenNames, builtin_entries};
+pub use export::{ExportContext, to_csv, to_json};
+pub use format::{dollars, pct, raw};
+pub use rows::{Filter, Row, SortKey, attach_intervals, breakdown, score, sort_rows};
+pub use urlstate::ViewState;

@@ -1,0 +1,324 @@
+//! Scoring entries into board rows on a filtered subset (global bounds): the Pareto flag, the gap
+//! to the Oracle, the leader, per-dataset breakdowns, and sorting.
+
+use std::collections::HashMap;
+
+use vlrb_core::bootstrap::EntryInterval;
+use vlrb_core::metrics::{DatasetMetrics, Metrics};
+use vlrb_core::model::Benchmark;
+use vlrb_core::pareto::pareto_frontier;
+
+use crate::entries::{Entry, Kind, ORACLE};
+
+/// The subset of test samples the board is scored on.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Filter {
+    /// Task group, or all.
+    pub group: Option<String>,
+    /// Dataset, or all (within the group).
+    pub dataset: Option<String>,
+}
+
+impl Filter {
+    /// Whether sample row `i` is in the subset.
+    pub fn keep(&self, bench: &Benchmark, i: usize) -> bool {
+        self.group
+            .as_deref()
+            .is_none_or(|g| bench.samples.group_of(i) == g)
+            && self
+                .dataset
+                .as_deref()
+                .is_none_or(|d| bench.samples.dataset_of(i) == d)
+    }
+
+    /// Human description ("all test samples", "STEM / MathVista_MINI").
+    pub fn describe(&self) -> String {
+        match (&self.group, &self.dataset) {
+            (None, None) => "all test samples".to_owned(),
+            (Some(g), None) => format!("task group {g}"),
+            (None, Some(d)) => format!("dataset {d}"),
+            (Some(g), Some(d)) => format!("task group {g}, dataset {d}"),
+        }
+    }
+}
+
+/// One scored row of the board.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Entry name.
+    pub name: String,
+    /// Entry kind.
+    pub kind: Kind,
+    /// Metrics on the filtered subset, global bounds.
+    pub metrics: Metrics,
+    /// Oracle's Rank Score minus this row's (fraction), when the Oracle is on the board.
+    pub gap_to_oracle: Option<f64>,
+    /// On the accuracy-cost Pareto frontier of the non-Oracle rows.
+    pub pareto: bool,
+    /// Bootstrap intervals, once computed.
+    pub interval: Option<EntryInterval>,
+    /// True when this row is the leader (best Rank Score among non-Oracle rows).
+    pub leader: bool,
+    /// Throughput, K tokens/s, where measured.
+    pub throughput_ktps: Option<f64>,
+}
+
+impl Row {
+    /// Whether this is the Oracle's row (an upper bound, never a contender).
+    pub fn is_oracle(&self) -> bool {
+        self.kind == Kind::Baseline && self.name == ORACLE
+    }
+}
+
+/// Scores every entry on the filtered subset (global bounds), flags the Pareto frontier of the
+/// non-Oracle rows and computes the gap to the Oracle. Rows keep the entries' order.
+pub fn score(bench: &Benchmark, entries: &[Entry], filter: &Filter) -> Vec<Row> {
+    let mut rows: Vec<Row> = entries
+        .iter()
+        .map(|e| Row {
+            name: e.name.clone(),
+            kind: e.kind,
+            metrics: Metrics::of(bench, e.routing.filtered(|i| filter.keep(bench, i))),
+            gap_to_oracle: None,
+            pareto: false,
+            interval: None,
+            leader: false,
+            throughput_ktps: e.meta.as_ref().and_then(|m| m.throughput_ktps),
+        })
+        .collect();
+    let contenders: Vec<usize> = (0..rows.len())
+        .filter(|&r| !entries[r].is_oracle())
+        .collect();
+    let points: Vec<(f64, f64)> = contenders
+        .iter()
+        .map(|&r| (rows[r].metrics.avg_cost, rows[r].metrics.accuracy))
+        .collect();
+    for p in pareto_frontier(&points) {
+        rows[contenders[p]].pareto = true;
+    }
+    if let Some(oracle) = entries.iter().position(Entry::is_oracle) {
+        let top = rows[oracle].metrics.rank_score;
+        for row in &mut rows {
+            row.gap_to_oracle = Some(top - row.metrics.rank_score);
+        }
+    }
+    if let Some(best) = contenders.iter().copied().reduce(|a, b| {
+        if rows[b].metrics.rank_score > rows[a].metrics.rank_score {
+            b
+        } else {
+            a
+        }
+    }) {
+        rows[best].leader = true;
+    }
+    rows
+}
+
+/// Attaches bootstrap intervals computed for the same entries (by name).
+pub fn attach_intervals(rows: &mut [Row], intervals: &HashMap<String, EntryInterval>) {
+    for row in rows {
+        row.interval = intervals.get(&row.name).copied();
+    }
+}
+
+/// Per-dataset metrics of one entry within the filter (datasets in ASCII order, global bounds).
+pub fn breakdown(bench: &Benchmark, entry: &Entry, filter: &Filter) -> Vec<DatasetMetrics> {
+    vlrb_core::metrics::evaluate(bench, &entry.routing)
+        .per_dataset
+        .into_iter()
+        .filter(|d| {
+            filter.dataset.as_deref().is_none_or(|f| f == d.dataset)
+                && filter
+                    .group
+                    .as_deref()
+                    .is_none_or(|g| group_of_dataset(bench, &d.dataset) == g)
+        })
+        .collect()
+}
+
+fn group_of_dataset<'a>(bench: &'a Benchmark, dataset: &str) -> &'a str {
+    let s = &bench.samples;
+    s.datasets
+        .iter()
+        .position(|d| d == dataset)
+        .map_or("", |d| s.dataset_groups[d].as_str())
+}
+
+/// A column the board can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SortKey {
+    /// Entry name.
+    Name,
+    /// Average Accuracy.
+    Accuracy,
+    /// Average cost (both cost columns).
+    Cost,
+    /// Rank Score.
+    RankScore,
+    /// Gap to Oracle.
+    Gap,
+    /// Pareto-optimal flag.
+    Pareto,
+    /// Throughput.
+    Throughput,
+}
+
+impl SortKey {
+    /// Every sortable column.
+    pub const ALL: [SortKey; 7] = [
+        SortKey::Name,
+        SortKey::Accuracy,
+        SortKey::Cost,
+        SortKey::RankScore,
+        SortKey::Gap,
+        SortKey::Pareto,
+        SortKey::Throughput,
+    ];
+
+    /// URL id of the column.
+    pub fn id(self) -> &'static str {
+        match self {
+            SortKey::Name => "name",
+            SortKey::Accuracy => "accuracy",
+            SortKey::Cost => "cost",
+            SortKey::RankScore => "rank_score",
+            SortKey::Gap => "gap",
+            SortKey::Pareto => "pareto",
+            SortKey::Throughput => "throughput",
+        }
+    }
+
+    /// Parses a URL id.
+    pub fn from_id(id: &str) -> Option<SortKey> {
+        SortKey::ALL.into_iter().find(|k| k.id() == id)
+    }
+
+    /// The direction a first click sorts in (best first).
+    pub fn natural_descending(self) -> bool {
+        !matches!(self, SortKey::Name | SortKey::Cost | SortKey::Gap)
+    }
+}
+
+/// Sorts rows by `key` (descending when `descending`); ties keep the entries' order. Missing
+/// values (no throughput) always sort last.
+pub fn sort_rows(rows: &mut [Row], key: SortKey, descending: bool) {
+    let value = |r: &Row| -> Option<f64> {
+        match key {
+            SortKey::Name => None,
+            SortKey::Accuracy => Some(r.metrics.accuracy),
+            SortKey::Cost => Some(r.metrics.avg_cost),
+            SortKey::RankScore => Some(r.metrics.rank_score),
+            SortKey::Gap => r.gap_to_oracle,
+            SortKey::Pareto => Some(r.pareto as u8 as f64),
+            SortKey::Throughput => r.throughput_ktps,
+        }
+    };
+    rows.sort_by(|a, b| {
+        let order = if key == SortKey::Name {
+            a.name.to_lowercase().cmp(&b.name.to_lowercase())
+        } else {
+            match (value(a), value(b)) {
+                (Some(x), Some(y)) => x.total_cmp(&y),
+                (Some(_), None) => return std::cmp::Ordering::Less,
+                (None, Some(_)) => return std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            }
+        };
+        if descending { order.reverse() } else { order }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entries::builtin_entries;
+    use crate::testing::toy_bench;
+
+    fn row<'a>(rows: &'a [Row], name: &str) -> &'a Row {
+        rows.iter().find(|r| r.name == name).unwrap()
+    }
+
+    #[test]
+    fn builtin_rows_pareto_gap_and_leader() {
+        let bench = toy_bench();
+        let entries = builtin_entries(&bench);
+        let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Oracle",
+                "StrongestGlobal",
+                "CheapestGlobal",
+                "StrongestPerDataset",
+                "Random",
+                "Cheap-1B",
+                "Dear-XL",
+                "Mid-7B"
+            ]
+        );
+        let rows = score(&bench, &entries, &Filter::default());
+        assert_eq!(row(&rows, "Oracle").metrics.accuracy, 1.0);
+        assert_eq!(row(&rows, "Oracle").gap_to_oracle, Some(0.0));
+        assert!(!row(&rows, "Oracle").pareto, "the Oracle is never flagged");
+        assert_eq!(row(&rows, "Cheap-1B").metrics.accuracy, 0.5);
+        assert_eq!(row(&rows, "Mid-7B").metrics.accuracy, 0.75);
+        for name in ["Cheap-1B", "CheapestGlobal", "Mid-7B", "Dear-XL"] {
+            assert!(row(&rows, name).pareto, "{name} is on the frontier");
+        }
+        // Dear-XL sits at cmax: Rank Score 0, the largest gap.
+        assert_eq!(row(&rows, "Dear-XL").metrics.rank_score, 0.0);
+        let leaders: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.leader)
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(leaders.len(), 1);
+        let best = rows
+            .iter()
+            .filter(|r| r.name != ORACLE)
+            .map(|r| r.metrics.rank_score)
+            .fold(0.0, f64::max);
+        assert_eq!(row(&rows, leaders[0]).metrics.rank_score, best);
+    }
+
+    #[test]
+    fn filters_recompute_with_global_bounds() {
+        let bench = toy_bench();
+        let entries = builtin_entries(&bench);
+        let stem = Filter {
+            group: Some("STEM".into()),
+            dataset: None,
+        };
+        let rows = score(&bench, &entries, &stem);
+        // Test rows 0..5 are MathVista: Cheap-1B right on 0, 2, 4.
+        let cheap = row(&rows, "Cheap-1B").metrics;
+        assert_eq!((cheap.num_samples, cheap.accuracy), (5, 0.6));
+        let expected = vlrb_core::rank_score(0.6, 1e-5f32 as f64, bench.bounds);
+        assert!((cheap.rank_score - expected).abs() < 1e-12, "{cheap:?}");
+        let ocr = Filter {
+            group: None,
+            dataset: Some("OCRBench".into()),
+        };
+        assert_eq!(
+            row(&score(&bench, &entries, &ocr), "Mid-7B")
+                .metrics
+                .num_samples,
+            3
+        );
+        assert_eq!(stem.describe(), "task group STEM");
+        let per = breakdown(&bench, &entries[5], &Filter::default());
+        assert_eq!(
+            per.iter().map(|d| d.dataset.as_str()).collect::<Vec<_>>(),
+            ["MathVista_MINI", "OCRBench"]
+        );
+        assert_eq!(breakdown(&bench, &entries[5], &ocr).len(), 1);
+    }
+
+    #[test]
+    fn sort_keys_round_trip() {
+        for k in SortKey::ALL {
+            assert_eq!(SortKey::from_id(k.id()), Some(k));
+        }
+        assert_eq!(SortKey::from_id("nope"), None);
+    }
+}

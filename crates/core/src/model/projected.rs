@@ -1,0 +1,88 @@
+//! Compact embedding storage: a linear projection plus int8 codes, and its decoding.
+//!
+//! A set of N rows of width `dim` is stored as a mean (f32), `r` basis vectors (IEEE half
+//! precision), one quantization step per component (f32) and N x r int8 codes, laid out
+//! component-major (all rows of component 0, then component 1, ...). Decoding is plain f32
+//! arithmetic in a fixed order (multiply then add, never fused), so it gives the same bits natively
+//! and in wasm:
+//!
+//! ```text
+//! x[i][t] = mean[t] + sum over c = 0..r of (codes[c][i] as f32 * steps[c]) * basis[c][t]
+//! ```
+//!
+//! Fitting the projection is [`crate::compress`]'s job; the data model only stores and decodes it.
+
+use serde::{Deserialize, Serialize};
+
+/// A projected, int8-quantized embedding set (see [`crate::compress`] for how it is fitted).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Projected {
+    /// Number of components r.
+    pub components: usize,
+    /// Per-column mean, length `dim`.
+    pub mean: Vec<f32>,
+    /// Basis vectors as IEEE half-precision bits, r x dim row-major.
+    pub basis: Vec<u16>,
+    /// Quantization step per component, length r.
+    pub steps: Vec<f32>,
+    /// Codes, component-major: `codes[c * rows + i]`.
+    pub codes: Vec<i8>,
+}
+
+impl Projected {
+    /// Number of rows, when the parts agree with each other and with `dim` (else `None`).
+    pub fn rows(&self, dim: usize) -> Option<usize> {
+        let r = self.components;
+        let consistent = r > 0
+            && self.mean.len() == dim
+            && self.basis.len() == r * dim
+            && self.steps.len() == r
+            && self.codes.len().is_multiple_of(r);
+        consistent.then(|| self.codes.len() / r)
+    }
+
+    /// The decoded row-major rows x dim matrix (empty when the parts are inconsistent).
+    pub fn decode(&self, dim: usize) -> Vec<f32> {
+        let Some(rows) = self.rows(dim) else {
+            return Vec::new();
+        };
+        let basis: Vec<f32> = self
+            .basis
+            .iter()
+            .map(|&h| half::f16::from_bits(h).to_f32())
+            .collect();
+        let mut out = Vec::with_capacity(rows * dim);
+        for i in 0..rows {
+            out.extend_from_slice(&self.mean);
+            let row = &mut out[i * dim..(i + 1) * dim];
+            for c in 0..self.components {
+                let a = self.codes[c * rows + i] as f32 * self.steps[c];
+                if a == 0.0 {
+                    continue;
+                }
+                for (x, &b) in row.iter_mut().zip(&basis[c * dim..(c + 1) * dim]) {
+                    *x += a * b;
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inconsistent_parts_decode_to_nothing() {
+        let p = Projected {
+            components: 2,
+            mean: vec![0.0; 4],
+            basis: vec![0; 7],
+            steps: vec![1.0; 2],
+            codes: vec![1; 6],
+        };
+        assert_eq!(p.rows(4), None);
+        assert!(p.decode(4).is_empty());
+    }
+}

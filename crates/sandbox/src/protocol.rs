@@ -1,0 +1,322 @@
+//! The messages between the page and the training worker: typed settings, JSON text on the wire.
+
+use serde::{Deserialize, Serialize};
+use vlrb_core::routers::RouterKind;
+use vlrb_core::routers::features::Fusion;
+use vlrb_core::soft_labels::{lambda_text, parse_lambda};
+
+/// The script that starts the training worker (`www/train-worker.js`, copied by Trunk).
+pub const WORKER_SCRIPT: &str = "train-worker.js";
+
+/// Where the heavy training steps run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// WebGPU, falling back to the CPU when the browser has no adapter or the device is lost.
+    WebGpu,
+    /// The CPU (WebAssembly in the worker).
+    Cpu,
+}
+
+impl Backend {
+    /// Parses the form's value (`webgpu` or `cpu`).
+    pub fn parse(text: &str) -> Option<Backend> {
+        match text {
+            "webgpu" => Some(Backend::WebGpu),
+            "cpu" => Some(Backend::Cpu),
+            _ => None,
+        }
+    }
+
+    /// The form's value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::WebGpu => "webgpu",
+            Backend::Cpu => "cpu",
+        }
+    }
+}
+
+/// The soft-label trade-off to train with.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lambda {
+    /// Train every lambda of the protocol's grid and keep the best on dev.
+    Sweep,
+    /// One finite, non-negative lambda.
+    Fixed(f64),
+    /// Hard labels (the cheapest correct model).
+    Inf,
+}
+
+impl Lambda {
+    /// The form's text for a sweep.
+    pub const SWEEP: &'static str = "sweep";
+
+    /// Parses `sweep` or a lambda as a person writes it (a non-negative number or `inf`); the error
+    /// is the core's message quoting the text.
+    pub fn parse(text: &str) -> Result<Lambda, String> {
+        if text == Lambda::SWEEP {
+            return Ok(Lambda::Sweep);
+        }
+        Ok(Lambda::of(parse_lambda(text)?))
+    }
+
+    /// The lambda of a value (`f64::INFINITY` is [`Lambda::Inf`]).
+    pub fn of(value: f64) -> Lambda {
+        if value.is_infinite() {
+            Lambda::Inf
+        } else {
+            Lambda::Fixed(value)
+        }
+    }
+
+    /// The router configuration's lambda: `None` sweeps the grid, infinity is hard labels.
+    pub fn value(self) -> Option<f64> {
+        match self {
+            Lambda::Sweep => None,
+            Lambda::Fixed(v) => Some(v),
+            Lambda::Inf => Some(f64::INFINITY),
+        }
+    }
+
+    /// As the form writes it: `sweep`, `inf` or the number.
+    pub fn text(self) -> String {
+        self.value()
+            .map_or_else(|| Lambda::SWEEP.to_owned(), lambda_text)
+    }
+}
+
+/// What to train: the settings of `vlrb train`, and the bundle to train on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainRequest {
+    /// Same-origin URL of the bundle (the worker fetches it; the browser cache has it).
+    pub bundle_url: String,
+    /// SHA-256 the page scored against: the worker refuses another bundle.
+    pub bundle_sha256: String,
+    /// The router.
+    pub router: RouterKind,
+    /// The features it trains on.
+    pub features: Fusion,
+    /// Lambda to train with ([`Lambda::Sweep`] also for routers without soft labels).
+    pub lambda: Lambda,
+    /// Soft-label cost scale; `None` is the router's protocol default.
+    pub cost_scale: Option<f64>,
+    /// Seed of initialisation and shuffling.
+    pub seed: u64,
+    /// Cap on epochs; `None` is the protocol's.
+    pub epochs: Option<usize>,
+    /// Where the heavy steps run.
+    pub backend: Backend,
+}
+
+/// One point of a lambda sweep: dev selection score and the test metrics of its checkpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepResult {
+    /// Lambda as text (`inf` for hard labels).
+    pub lambda: String,
+    /// Dev Rank Score (fraction) of the selected checkpoint.
+    pub dev_rank_score: f64,
+    /// Test Average Accuracy (fraction).
+    pub accuracy: f64,
+    /// Test Average Cost, USD per sample.
+    pub avg_cost: f64,
+    /// Test Rank Score (fraction).
+    pub rank_score: f64,
+    /// Test picks (model column per test row, in row order), re-scored by the page.
+    pub picks: Vec<u16>,
+}
+
+/// A finished run: the test picks (re-scored by the page's evaluator) and how they were obtained.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainResult {
+    /// The request it answers.
+    pub request: TrainRequest,
+    /// Chosen lambda as text (`-` for routers without soft labels).
+    pub lambda: String,
+    /// Epochs run for the chosen setting.
+    pub epochs: usize,
+    /// Wall seconds of training (all lambdas).
+    pub seconds: f64,
+    /// Decision throughput, thousands of tokens per second (protocol 2.3).
+    pub k_tokens_per_s: f64,
+    /// The backend that ran the heavy steps (`WebGPU: <adapter>` or the CPU), as shown.
+    pub backend: String,
+    /// Why the CPU ran although WebGPU was asked for (missing adapter, device lost).
+    pub fallback: Option<String>,
+    /// The trained router as JSON (settings, feature scaler, parameters), for download.
+    pub weights_json: String,
+    /// Model column per test row, in row order.
+    pub picks: Vec<u16>,
+    /// Every lambda tried (one entry when lambda was fixed or unused).
+    pub sweep: Vec<SweepResult>,
+}
+
+impl TrainResult {
+    /// The leaderboard row name of the run (before making it unique on the board).
+    pub fn entry_name(&self) -> String {
+        let r = &self.request;
+        format!(
+            "{} {} λ={} seed {} (trained here)",
+            r.router.as_str(),
+            r.features.as_str(),
+            self.lambda,
+            r.seed
+        )
+    }
+}
+
+/// What the worker posts to the page (JSON text).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum WorkerMessage {
+    /// The worker's wasm is initialised and listens: the page sends its request now.
+    Ready,
+    /// A stage before training (download, decode, features).
+    Stage {
+        /// What is happening.
+        text: String,
+    },
+    /// One epoch done.
+    Progress {
+        /// Lambda being trained (`-` when the router has none).
+        lambda: String,
+        /// Epoch, 1-based.
+        epoch: usize,
+        /// Mean training loss (`None` for routers without one).
+        loss: Option<f64>,
+        /// Dev Rank Score (fraction) after the epoch.
+        dev_rank_score: f64,
+    },
+    /// Training finished.
+    Done(Box<TrainResult>),
+    /// Training could not run: the reason, naming the culprit.
+    Failed {
+        /// The message shown next to the sandbox.
+        message: String,
+    },
+}
+
+impl WorkerMessage {
+    /// The message as JSON text; a message that cannot be serialised becomes a `failed` message
+    /// saying why, so the page never waits on nothing.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| {
+            let failed = WorkerMessage::Failed {
+                message: format!("the training worker could not serialise its message: {e}"),
+            };
+            serde_json::to_string(&failed).unwrap_or_else(|_| {
+                r#"{"type":"failed","message":"the training worker could not serialise its message"}"#
+                    .to_owned()
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> TrainRequest {
+        TrainRequest {
+            bundle_url: "bundles/x.vlrb".into(),
+            bundle_sha256: "abc".into(),
+            router: RouterKind::Mlp,
+            features: Fusion::Concat,
+            lambda: Lambda::Fixed(250.0),
+            cost_scale: Some(50.0),
+            seed: 7,
+            epochs: None,
+            backend: Backend::WebGpu,
+        }
+    }
+
+    #[test]
+    fn requests_survive_json_for_every_lambda_and_backend() {
+        for lambda in [
+            Lambda::Sweep,
+            Lambda::Fixed(0.0),
+            Lambda::Fixed(1e3),
+            Lambda::Inf,
+        ] {
+            for backend in [Backend::WebGpu, Backend::Cpu] {
+                let r = TrainRequest {
+                    lambda,
+                    backend,
+                    ..request()
+                };
+                let text = serde_json::to_string(&r).unwrap();
+                assert_eq!(serde_json::from_str::<TrainRequest>(&text).unwrap(), r);
+            }
+        }
+        let text = serde_json::to_string(&request()).unwrap();
+        // The wire form names the settings as the CLI does.
+        for part in [
+            r#""router":"mlp""#,
+            r#""features":"concat""#,
+            r#""lambda":{"fixed":250.0}"#,
+            r#""backend":"webgpu""#,
+        ] {
+            assert!(text.contains(part), "{part} in {text}");
+        }
+        let inf = serde_json::to_string(&Lambda::Inf).unwrap();
+        assert_eq!(inf, r#""inf""#);
+    }
+
+    #[test]
+    fn messages_survive_json() {
+        let result = TrainResult {
+            request: request(),
+            lambda: "250".into(),
+            epochs: 3,
+            seconds: 1.5,
+            k_tokens_per_s: 900.0,
+            backend: "WebGPU: test".into(),
+            fallback: None,
+            weights_json: "{}".into(),
+            picks: vec![0, 2, 1],
+            sweep: Vec::new(),
+        };
+        let messages = [
+            WorkerMessage::Ready,
+            WorkerMessage::Stage { text: "x".into() },
+            WorkerMessage::Progress {
+                lambda: "inf".into(),
+                epoch: 3,
+                loss: None,
+                dev_rank_score: 0.5,
+            },
+            WorkerMessage::Done(Box::new(result.clone())),
+            WorkerMessage::Failed {
+                message: "no".into(),
+            },
+        ];
+        for m in messages {
+            assert_eq!(
+                serde_json::from_str::<WorkerMessage>(&m.to_json()).unwrap(),
+                m
+            );
+        }
+        assert_eq!(
+            result.entry_name(),
+            "mlp concat λ=250 seed 7 (trained here)"
+        );
+    }
+
+    #[test]
+    fn lambdas_parse_and_print() {
+        assert_eq!(Lambda::parse("sweep"), Ok(Lambda::Sweep));
+        assert_eq!(Lambda::parse("inf"), Ok(Lambda::Inf));
+        assert_eq!(Lambda::parse("1e3"), Ok(Lambda::Fixed(1000.0)));
+        assert!(Lambda::parse("lots").unwrap_err().contains("lots"));
+        assert_eq!(Lambda::Inf.text(), "inf");
+        assert_eq!(Lambda::Fixed(250.0).text(), "250");
+        assert_eq!(Lambda::Sweep.text(), "sweep");
+        assert_eq!(Lambda::Fixed(10.0).value(), Some(10.0));
+        assert_eq!(Lambda::Sweep.value(), None);
+        for b in [Backend::WebGpu, Backend::Cpu] {
+            assert_eq!(Backend::parse(b.as_str()), Some(b));
+        }
+        assert_eq!(Backend::parse("tpu"), None);
+    }
+}

@@ -1,0 +1,137 @@
+//! The board's filters (task group, dataset), exports and permalink.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use vlrb_board::ExportContext;
+use vlrb_core::bundle::PROTOCOL_VERSION;
+
+use crate::state::{Loaded, use_app_state};
+use crate::web;
+
+/// Filters, exports and the permalink.
+#[component]
+pub fn Controls(loaded: Arc<Loaded>) -> impl IntoView {
+    let state = use_app_state();
+    let bench = loaded.bench.clone();
+    let groups: Vec<String> = bench
+        .samples
+        .groups()
+        .iter()
+        .map(|g| g.to_string())
+        .collect();
+    let bench_for_datasets = bench.clone();
+    let datasets = move || {
+        let group = state.group.get();
+        let s = &bench_for_datasets.samples;
+        let mut list: Vec<String> = s
+            .datasets
+            .iter()
+            .zip(&s.dataset_groups)
+            .filter(|(_, g)| group.as_deref().is_none_or(|x| x == g.as_str()))
+            .map(|(d, _)| d.clone())
+            .collect();
+        list.sort();
+        list
+    };
+    let bench_for_group = bench.clone();
+    let on_group = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        let group = (!value.is_empty()).then_some(value);
+        if let (Some(g), Some(d)) = (&group, state.dataset.get_untracked()) {
+            let s = &bench_for_group.samples;
+            let same = s
+                .datasets
+                .iter()
+                .position(|x| *x == d)
+                .is_some_and(|i| &s.dataset_groups[i] == g);
+            if !same {
+                state.dataset.set(None);
+            }
+        }
+        state.group.set(group);
+    };
+    let on_dataset = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        state.dataset.set((!value.is_empty()).then_some(value));
+    };
+    let export_loaded = loaded.clone();
+    let export = move |json: bool| {
+        let Some(rows) = state.rows.get_untracked() else {
+            return;
+        };
+        let l = &export_loaded;
+        let context = ExportContext {
+            benchmark: &l.info.name,
+            synthetic: l.synthetic(),
+            source: &l.bench.provenance.source,
+            bundle_sha256: &l.sha256,
+            protocol_version: PROTOCOL_VERSION,
+            subset: state.filter().describe(),
+        };
+        let result = if json {
+            match vlrb_board::to_json(&context, &rows) {
+                Ok(text) => web::download(
+                    &format!("vlrb-{}-board.json", l.info.name),
+                    "application/json",
+                    &text,
+                ),
+                Err(e) => {
+                    state.notice("export", false, format!("cannot serialise the board: {e}"));
+                    return;
+                }
+            }
+        } else {
+            web::download(
+                &format!("vlrb-{}-board.csv", l.info.name),
+                "text/csv",
+                &vlrb_board::to_csv(&context, &rows),
+            )
+        };
+        if let Err(e) = result {
+            state.notice("export", false, e.to_string());
+        }
+    };
+    let permalink = move || {
+        let query = state.view_state().to_query();
+        if query.is_empty() {
+            "?".to_owned()
+        } else {
+            query
+        }
+    };
+    view! {
+        <section class="controls" aria-label="Filters and export">
+            <label>
+                <span>"Task group"</span>
+                <select id="filter-group" on:change=on_group>
+                    <option value="" selected=move || state.group.get().is_none()>"All groups"</option>
+                    {groups.into_iter().map(|g| {
+                        let value = g.clone();
+                        let is = g.clone();
+                        view! { <option value=value selected=move || state.group.get().as_deref() == Some(is.as_str())>{g}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>
+                <span>"Dataset"</span>
+                <select id="filter-dataset" on:change=on_dataset>
+                    {move || {
+                        let current = state.dataset.get();
+                        let mut options = vec![view! { <option value="" selected=current.is_none()>"All datasets"</option> }.into_any()];
+                        options.extend(datasets().into_iter().map(|d| {
+                            let selected = current.as_deref() == Some(d.as_str());
+                            view! { <option value=d.clone() selected=selected>{d.clone()}</option> }.into_any()
+                        }));
+                        options.collect_view()
+                    }}
+                </select>
+            </label>
+            <div class="export">
+                <button type="button" id="export-csv" on:click={let export = export.clone(); move |_| export(false)}>"Export CSV"</button>
+                <button type="button" id="export-json" on:click=move |_| export(true)>"Export JSON"</button>
+                <a id="permalink" href=permalink>"Permalink to this view"</a>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,151 @@
+//! The leaderboard table: sortable columns, one row per entry with its intervals and flags.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use vlrb_board::{Row, SortKey};
+use vlrb_core::bootstrap::{DEFAULT_RESAMPLES, DEFAULT_SEED};
+use vlrb_core::bundle::PROTOCOL_VERSION;
+use vlrb_core::model::Split;
+
+use crate::state::{AppState, Loaded, use_app_state};
+
+/// The leaderboard.
+#[component]
+pub fn Leaderboard(loaded: Arc<Loaded>) -> impl IntoView {
+    let state = use_app_state();
+    let rows = state.rows;
+    let header = move |key: SortKey, label: &'static str, title: &'static str| {
+        let aria = move || {
+            let (k, d) = state.sort.get();
+            if k != key {
+                "none"
+            } else if d {
+                "descending"
+            } else {
+                "ascending"
+            }
+        };
+        let arrow = move || {
+            let (k, d) = state.sort.get();
+            if k != key {
+                ""
+            } else if d {
+                " ▼"
+            } else {
+                " ▲"
+            }
+        };
+        view! {
+            <th scope="col" aria-sort=aria title=title>
+                <button type="button" class="sort" data-sort=key.id() on:click=move |_| {
+                    state.sort.update(|(k, d)| {
+                        if *k == key { *d = !*d } else { *k = key; *d = key.natural_descending() }
+                    })
+                }>{label}{arrow}</button>
+            </th>
+        }
+    };
+    let n_test = loaded.bench.samples.rows_in(Split::Test).len();
+    let subset = move || {
+        let rows = rows.get().unwrap_or_default();
+        let n = rows.first().map_or(0, |r| r.metrics.num_samples);
+        format!(
+            "Scored on {} ({n} of {n_test} test samples; cost bounds of the whole benchmark).",
+            state.filter().describe()
+        )
+    };
+    let interval_note = move || match state.intervals.get().map(|iv| (iv.by_name, iv.ms)) {
+        Some((Ok(_), ms)) => format!(
+            "Brackets: 95% paired bootstrap intervals ({DEFAULT_RESAMPLES} resamples of the scored test samples, seed {DEFAULT_SEED}, computed in {ms:.0} ms). ≈ marks rows statistically tied with the leader ★ (Oracle excluded).",
+        ),
+        Some((Err(e), _)) => format!("The 95% bootstrap intervals could not be computed: {e}"),
+        None => "Computing 95% bootstrap intervals…".to_owned(),
+    };
+    let sha_short = loaded.sha256[..12].to_owned();
+    let synthetic = loaded.synthetic();
+    view! {
+        <section class="board" aria-labelledby="board-title">
+            <h2 id="board-title">"Leaderboard"</h2>
+            <p class="numbers-source">
+                {synthetic.then(|| view! { <strong class="tag synthetic">"SYNTHETIC"</strong> })}
+                {format!(" {} · bundle {sha_short}… · {}", loaded.info.name, PROTOCOL_VERSION)}
+            </p>
+            <p class="subset" id="subset">{subset}</p>
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Leaderboard table">
+                <table id="leaderboard">
+                    <caption class="visually-hidden">"Routers, baselines and single models; select a row for its per-dataset breakdown"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col" class="sel">"Select"</th>
+                            {header(SortKey::Name, "Entry", "Sort by name")}
+                            {header(SortKey::Accuracy, "Avg Accuracy (%)", "Average Accuracy on the scored test samples")}
+                            {header(SortKey::Cost, "Test-split cost ($)", "Dollars summed over the scored test samples (the paper's unit)")}
+                            <th scope="col" title="Average cost per 1,000 queries">"$ / 1K queries"</th>
+                            {header(SortKey::RankScore, "Rank Score (x100)", "Rank Score, beta 0.1, global cost bounds")}
+                            {header(SortKey::Gap, "Gap to Oracle", "Oracle's Rank Score minus this row's, points")}
+                            {header(SortKey::Pareto, "Pareto", "On the accuracy-cost frontier of the non-Oracle rows")}
+                            {header(SortKey::Throughput, "K tok/s", "Router decision throughput, thousands of tokens per second, where measured")}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || rows.get().unwrap_or_default().into_iter().map(|r| row_view(state, r)).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <p class="note" id="interval-note">{interval_note}</p>
+        </section>
+    }
+}
+
+/// One row of the board (the `tr[data-entry]` and `td[data-metric][data-value]` hooks).
+fn row_view(state: AppState, r: Row) -> impl IntoView {
+    let name = r.name.clone();
+    let name_for_check = name.clone();
+    let is_selected = {
+        let name = name.clone();
+        move || state.selected.get().contains(&name)
+    };
+    let is_selected_class = is_selected.clone();
+    let toggle = move |ev: leptos::ev::Event| {
+        let on = event_target_checked(&ev);
+        let name = name_for_check.clone();
+        state.selected.update(|s| {
+            s.retain(|x| *x != name);
+            if on {
+                s.push(name);
+            }
+        });
+    };
+    let m = r.metrics;
+    let ci = r.interval;
+    let tie = ci.is_some_and(|i| i.tied_with_leader) && !r.leader;
+    let kind = r.kind;
+    view! {
+        <tr data-entry=r.name.clone() data-kind=kind.id() class:selected=is_selected_class class=format!("kind-{}", kind.id())>
+            <td class="sel">
+                <input type="checkbox" prop:checked=is_selected on:change=toggle aria-label=format!("Select {}", r.name)/>
+            </td>
+            <th scope="row" class="entry">
+                <span class="name">{r.name.clone()}</span>
+                " "
+                <span class=format!("badge {}", kind.id())>{kind.label()}</span>
+                {r.leader.then(|| view! { <span class="leader" title="Leader: best Rank Score (Oracle excluded)">" ★"<span class="visually-hidden">" leader"</span></span> })}
+                {tie.then(|| view! { <span class="tie" title="Statistically tied with the leader (95% paired bootstrap)">" ≈"<span class="visually-hidden">" tied with the leader"</span></span> })}
+            </th>
+            <td class="num" data-metric="accuracy" data-value=vlrb_board::raw(m.accuracy)>
+                {vlrb_board::pct(m.accuracy)}
+                {ci.map(|i| view! { <span class="ci">{format!(" [{}, {}]", vlrb_board::pct(i.accuracy.low), vlrb_board::pct(i.accuracy.high))}</span> })}
+            </td>
+            <td class="num">{vlrb_board::dollars(m.total_cost())}</td>
+            <td class="num" data-metric="avg_cost" data-value=vlrb_board::raw(m.avg_cost)>{vlrb_board::dollars(m.cost_per_1k())}</td>
+            <td class="num" data-metric="rank_score" data-value=vlrb_board::raw(m.rank_score)>
+                {vlrb_board::pct(m.rank_score)}
+                {ci.map(|i| view! { <span class="ci">{format!(" [{}, {}]", vlrb_board::pct(i.rank_score.low), vlrb_board::pct(i.rank_score.high))}</span> })}
+            </td>
+            <td class="num">{r.gap_to_oracle.map(vlrb_board::pct).unwrap_or_else(|| "–".into())}</td>
+            <td class="flag">{if r.pareto { view! { <span title="Pareto-optimal">"✔"<span class="visually-hidden">" Pareto-optimal"</span></span> }.into_any() } else { view! { <span aria-label="not Pareto-optimal">"·"</span> }.into_any() }}</td>
+            <td class="num">{r.throughput_ktps.map(|t| format!("{t:.1}")).unwrap_or_else(|| "–".into())}</td>
+        </tr>
+    }
+}

@@ -1,0 +1,22 @@
+//! The views, one file each: they read the [`AppState`](crate::state::AppState) from context and
+//! render it.
+
+pub mod breakdowns;
+pub mod controls;
+pub mod format_help;
+pub mod header;
+pub mod leaderboard;
+pub mod plot;
+pub mod sandbox;
+pub mod status;
+pub mod uploads;
+
+pub use breakdowns::Breakdowns;
+pub use controls::Controls;
+pub use format_help::FormatHelp;
+pub use header::Header;
+pub use leaderboard::Leaderboard;
+pub use plot::ParetoPlot;
+pub use sandbox::Sandbox;
+pub use status::{Provenance, Status};
+pub use uploads::Uploads;

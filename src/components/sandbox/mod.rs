@@ -1,0 +1,92 @@
+//! The router sandbox: trains a router on this bundle's features in a Web Worker (the core's
+//! routers, as `vlrb train`, on WebGPU or the CPU), shows progress live, adds the finished run as
+//! a board row, draws a lambda sweep on the plot and offers the run's predictions and weights.
+
+mod form;
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use vlrb_core::model::Modality;
+use vlrb_sandbox::TrainForm;
+
+use crate::render;
+use crate::state::training::Training;
+use crate::state::{Loaded, use_app_state};
+use crate::web;
+use form::{Fields, SandboxForm};
+
+/// The sandbox section.
+#[component]
+pub fn Sandbox(loaded: Arc<Loaded>) -> impl IntoView {
+    let state = use_app_state();
+    let has = |m: Modality| loaded.bench.embeddings.iter().any(|e| e.modality == m);
+    let mut feature_options: Vec<(&'static str, &'static str)> = Vec::new();
+    if has(Modality::Text) && has(Modality::Vision) {
+        feature_options.push(("concat", "Normalize-Concat (text + image)"));
+    }
+    if has(Modality::Text) {
+        feature_options.push(("text", "Text only"));
+    }
+    if has(Modality::Vision) {
+        feature_options.push(("image", "Image only"));
+    }
+    let webgpu = web::has_webgpu();
+    // The form starts from the URL's settings (a shared link), else the defaults.
+    let initial = state
+        .train
+        .get_untracked()
+        .unwrap_or_else(|| TrainForm::defaults(webgpu));
+    let fields = Fields::new(&initial, &feature_options);
+    let training = Training::new(state, loaded);
+    let Training {
+        stage,
+        curve,
+        error,
+        finished,
+        ran_on,
+        predictions,
+        weights,
+        ..
+    } = training;
+    let backend_note = move || {
+        ran_on.get().unwrap_or_else(|| {
+            match (fields.backend.get().as_str(), webgpu) {
+                ("cpu", _) => "Backend: CPU (WebAssembly in a Web Worker).",
+                (_, true) => "Backend: WebGPU (the adapter is named when the run starts); if it is missing or lost, the run says so and continues on the CPU.",
+                (_, false) => "Backend: this browser has no WebGPU (navigator.gpu), so training runs on the CPU (WebAssembly in a Web Worker).",
+            }
+            .to_owned()
+        })
+    };
+    let download = move |file: &str, mime: &str, text: &str| {
+        if let Err(e) = web::download(file, mime, text) {
+            error.set(Some(e.to_string()));
+        }
+    };
+    view! {
+        <section class="sandbox" aria-labelledby="sandbox-title">
+            <h2 id="sandbox-title">"Router sandbox"</h2>
+            <p>"Train a router on this benchmark's embeddings, here in your browser, exactly as " <code>"vlrb train"</code> " does natively (train split; lambda and checkpoints chosen on dev by Rank Score; test picks scored by the same evaluator as uploads). The finished run becomes a leaderboard row; a λ sweep is drawn on the plot."</p>
+            <p class="note" id="sandbox-backend">{backend_note}</p>
+            <SandboxForm fields feature_options training/>
+            <p class="status" id="sandbox-status" role="status" aria-live="polite">{move || stage.get()}</p>
+            {move || {
+                let points = curve.get();
+                (!points.is_empty()).then(|| view! {
+                    <div class="progress-holder" id="sandbox-chart" role="img" aria-label="Dev Rank Score after each epoch" inner_html=render::progress_svg(&points)></div>
+                })
+            }}
+            {move || error.get().map(|e| view! { <p class="notice error" id="sandbox-error" role="alert">{e}</p> })}
+            {move || finished.get().map(|t| view! { <p class="notice ok" id="sandbox-done">{t}</p> })}
+            <div class="sandbox-downloads">
+                {move || predictions.get().map(|(file, csv)| view! {
+                    <button type="button" id="sandbox-download" on:click=move |_| download(&file, "text/csv", &csv)>"Download the test predictions (CSV, upload format)"</button>
+                })}
+                {move || weights.get().map(|(file, json)| view! {
+                    <button type="button" id="sandbox-weights" on:click=move |_| download(&file, "application/json", &json)>"Download the trained weights (JSON)"</button>
+                })}
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,104 @@
+//! Where loading stands (or why it failed) and where the numbers come from.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use vlrb_core::bundle::PROTOCOL_VERSION;
+use vlrb_core::model::Split;
+
+use crate::state::{Loaded, Phase, use_app_state};
+
+/// Loading progress, or the reason nothing can be shown.
+#[component]
+pub fn Status() -> impl IntoView {
+    let state = use_app_state();
+    move || {
+        match state.phase.get() {
+        Phase::Index => view! { <p class="status" role="status">"Loading the list of benchmarks…"</p> }.into_any(),
+        Phase::Downloading { received, total } => {
+            let mb = |b: u64| format!("{:.1} MB", b as f64 / 1e6);
+            let text = match total {
+                Some(t) => format!("Downloading the benchmark bundle: {} of {}", mb(received), mb(t)),
+                None => format!("Downloading the benchmark bundle: {}", mb(received)),
+            };
+            view! {
+                <div class="status" role="status">
+                    <p>{text}</p>
+                    <progress max=total.unwrap_or(0).max(1) as f64 value=received as f64></progress>
+                </div>
+            }
+            .into_any()
+        }
+        Phase::Decoding => view! {
+            <div class="status" role="status"><p>"Checking and decoding the bundle…"</p><progress></progress></div>
+        }
+        .into_any(),
+        Phase::Submissions => view! {
+            <p class="status" role="status">"Scoring verified submissions…"</p>
+        }
+        .into_any(),
+        Phase::Ready => view! { <span class="visually-hidden" role="status">"Leaderboard ready"</span> }.into_any(),
+        Phase::Failed(message) => view! {
+            <div class="error-box" role="alert" id="load-error">
+                <strong>"The benchmark could not be loaded. "</strong>
+                <span>{message}</span>
+            </div>
+        }
+        .into_any(),
+    }
+    }
+}
+
+/// The data's provenance: synthetic or real, source, licence, size, checksum, protocol, and the
+/// submissions that could not be shown.
+#[component]
+pub fn Provenance(loaded: Arc<Loaded>) -> impl IntoView {
+    let state = use_app_state();
+    let p = loaded.bench.provenance.clone();
+    let synthetic = loaded.synthetic();
+    let b = &loaded.bench;
+    let count = |s: Split| b.samples.split.iter().filter(|&&x| x == s).count();
+    let summary = format!(
+        "{} samples ({} train, {} dev, {} test) x {} models, {} datasets",
+        b.num_samples(),
+        count(Split::Train),
+        count(Split::Dev),
+        count(Split::Test),
+        b.num_models(),
+        b.samples.datasets.len()
+    );
+    let extra_errors = move || {
+        state
+            .extra_errors
+            .get()
+            .into_iter()
+            .map(|e| view! { <li>{e}</li> })
+            .collect_view()
+    };
+    view! {
+        <section class="provenance" aria-labelledby="about-data">
+            {synthetic.then(|| view! {
+                <div class="banner synthetic" id="synthetic-banner" role="note">
+                    <strong>"Synthetic data. "</strong>
+                    "This benchmark was generated to have VL-RouterBench's shape and to match its few published headline figures. Its numbers are not the paper's results and must not be cited as such."
+                </div>
+            })}
+            {(!synthetic).then(|| view! {
+                <div class="banner real" id="real-banner" role="note">
+                    <strong>"Real data. "</strong>"Real models answered real questions; see the source and licence below."
+                </div>
+            })}
+            <h2 id="about-data">{loaded.info.title.clone()}</h2>
+            <dl class="facts">
+                <dt>"Source"</dt><dd id="data-source">{p.source.clone()}</dd>
+                <dt>"Licence"</dt><dd id="data-licence">{if p.licence.is_empty() { loaded.info.licence.clone() } else { p.licence.clone() }}</dd>
+                {(!p.attribution.is_empty()).then(|| view! { <dt>"Attribution"</dt><dd>{p.attribution.clone()}</dd> })}
+                <dt>"Size"</dt><dd>{summary}</dd>
+                <dt>"Bundle SHA-256"</dt><dd><code id="bundle-sha256" class="hash">{loaded.sha256.clone()}</code></dd>
+                <dt>"Protocol"</dt><dd id="protocol-version">{PROTOCOL_VERSION}</dd>
+                {(!p.notes.is_empty()).then(|| view! { <dt>"Notes"</dt><dd>{p.notes.clone()}</dd> })}
+            </dl>
+            <ul class="error-list" id="submission-errors">{extra_errors}</ul>
+        </section>
+    }
+}

@@ -1,0 +1,287 @@
+//! Loading: the list of benchmarks, then one benchmark's bundle (downloaded with progress, checked,
+//! decoded), its built-in entries, stored uploads and verified submissions.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use vlrb_board::{Entry, upload};
+use vlrb_core::bundle;
+use vlrb_core::model::Benchmark;
+use vlrb_core::predictions::SampleIndex;
+
+use super::AppState;
+use crate::web::{self, BenchInfo, SubmissionInfo};
+
+/// The list of benchmarks the site serves.
+const INDEX: &str = "bundles/index.json";
+/// The manifest of verified submissions and reference routers (written at build time).
+const SUBMISSIONS: &str = "submissions/index.json";
+
+/// A decoded benchmark with what the board derives from it once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    /// Its line of `bundles/index.json`.
+    pub info: BenchInfo,
+    /// The benchmark.
+    pub bench: Arc<Benchmark>,
+    /// Sample-id and model lookups for scoring uploads, built once per bundle.
+    pub index: Arc<SampleIndex>,
+    /// The bundle's SHA-256.
+    pub sha256: String,
+    /// Baselines and single models.
+    pub builtin: Vec<Entry>,
+}
+
+impl Loaded {
+    /// Whether the data is synthetic (by the bundle or the index).
+    pub fn synthetic(&self) -> bool {
+        self.bench.provenance.synthetic || self.info.synthetic
+    }
+
+    /// The bundle's URL, relative to the site.
+    pub fn bundle_url(&self) -> String {
+        format!("bundles/{}", self.info.file)
+    }
+}
+
+/// Where loading stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    /// Reading the list of benchmarks.
+    Index,
+    /// Downloading a bundle: bytes received, of the total when known.
+    Downloading {
+        /// Bytes received.
+        received: u64,
+        /// Content length, when the server said.
+        total: Option<u64>,
+    },
+    /// Checking and decoding the bundle.
+    Decoding,
+    /// Scoring verified submissions.
+    Submissions,
+    /// The board is complete.
+    Ready,
+    /// Nothing can be shown: why.
+    Failed(String),
+}
+
+/// Reads the list of benchmarks and loads the one the URL names (or the first).
+pub async fn start(state: AppState) {
+    let text = match web::fetch_text_optional(INDEX).await {
+        Ok(Some(text)) => text,
+        Ok(None) => {
+            state.phase.set(Phase::Failed(format!(
+                "{INDEX} is missing: this site has no benchmark to show"
+            )));
+            return;
+        }
+        Err(e) => {
+            state.phase.set(Phase::Failed(e.to_string()));
+            return;
+        }
+    };
+    match serde_json::from_str::<Vec<BenchInfo>>(&text) {
+        Ok(list) if !list.is_empty() => {
+            let wanted = state.bench.get_untracked();
+            let chosen = match &wanted {
+                Some(name) => list.iter().find(|b| &b.name == name).cloned(),
+                None => list.first().cloned(),
+            };
+            state.index.set(list.clone());
+            match chosen {
+                Some(info) => load(state, info).await,
+                None => state.phase.set(Phase::Failed(format!(
+                    "no benchmark named {} on this site; available: {}",
+                    wanted.unwrap_or_default(),
+                    list.iter()
+                        .map(|b| b.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))),
+            }
+        }
+        Ok(_) => state
+            .phase
+            .set(Phase::Failed(format!("{INDEX} lists no benchmark"))),
+        Err(e) => state
+            .phase
+            .set(Phase::Failed(format!("{INDEX} is malformed: {e}"))),
+    }
+}
+
+/// Downloads, decodes and installs one benchmark, then its submissions and stored uploads.
+pub async fn load(state: AppState, info: BenchInfo) {
+    let generation = state.load_generation.get_value() + 1;
+    state.load_generation.set_value(generation);
+    let current = move || state.load_generation.get_value() == generation;
+    state.bench.set(Some(info.name.clone()));
+    state.loaded.set(None);
+    state.extra.set(Vec::new());
+    state.extra_errors.set(Vec::new());
+    state.uploads.set(Vec::new());
+    state.notices.set(Vec::new());
+    state.intervals.set(None);
+    state.phase.set(Phase::Downloading {
+        received: 0,
+        total: None,
+    });
+    let t_start = web::now_ms();
+    // The submissions manifest downloads alongside the bundle.
+    let manifest = web::start_fetch(SUBMISSIONS);
+    let url = format!("bundles/{}", info.file);
+    let bytes = web::fetch_bytes(&url, |received, total| {
+        if current() {
+            state.phase.set(Phase::Downloading { received, total });
+        }
+    })
+    .await;
+    if !current() {
+        return;
+    }
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => return state.phase.set(Phase::Failed(e.to_string())),
+    };
+    let t_downloaded = web::now_ms();
+    state.phase.set(Phase::Decoding);
+    web::yield_now().await;
+    if !current() {
+        return;
+    }
+    let t_decode = web::now_ms();
+    let decoded = bundle::read_header(&bytes).and_then(|h| Ok((h, bundle::decode(&bytes)?)));
+    let (header, bench) = match decoded {
+        Ok(x) => x,
+        Err(e) => {
+            return state.phase.set(Phase::Failed(format!(
+                "{} could not be loaded: {e}",
+                info.file
+            )));
+        }
+    };
+    if bench.name != info.name {
+        return state.phase.set(Phase::Failed(format!(
+            "{} holds benchmark {}, but {INDEX} calls it {}",
+            info.file, bench.name, info.name
+        )));
+    }
+    let t_decoded = web::now_ms();
+    let bench = Arc::new(bench);
+    let index = Arc::new(SampleIndex::new(&bench));
+    let builtin = vlrb_board::builtin_entries(&bench);
+    let t_routed = web::now_ms();
+    // Filters and selections from a link that do not exist here are dropped.
+    if state
+        .group
+        .get_untracked()
+        .is_some_and(|g| !bench.samples.groups().iter().any(|x| *x == g))
+    {
+        state.group.set(None);
+    }
+    if state
+        .dataset
+        .get_untracked()
+        .is_some_and(|d| !bench.samples.datasets.contains(&d))
+    {
+        state.dataset.set(None);
+    }
+    // Uploads stored for this bundle.
+    let mut uploads = Vec::new();
+    if let Some(text) = web::storage_get(&upload::storage_key(&info.name)) {
+        match upload::restore(&bench, &header.sha256, &text) {
+            Ok(u) => uploads = u,
+            Err(e) => state.storage_note.set(Some(e.to_string())),
+        }
+    }
+    state.uploads.set(uploads);
+    state.loaded.set(Some(Arc::new(Loaded {
+        info: info.clone(),
+        bench: bench.clone(),
+        index: index.clone(),
+        sha256: header.sha256,
+        builtin,
+    })));
+    state.phase.set(Phase::Submissions);
+    let (extra, errors) = load_submissions(&bench, &index, &info.name, manifest).await;
+    if !current() {
+        return;
+    }
+    let mut names = state.taken_names(None);
+    let renamed = extra
+        .into_iter()
+        .map(|mut e| {
+            e.name = names.claim(&e.name);
+            e
+        })
+        .collect();
+    state.extra.set(renamed);
+    state.extra_errors.set(errors);
+    state.phase.set(Phase::Ready);
+    let t_ready = web::now_ms();
+    state.ready_ms.set(Some(t_ready));
+    state.load_timings.set(Some(format!(
+        "download {:.0} ms, decode {:.0} ms, baselines {:.0} ms, board and submissions {:.0} ms",
+        t_downloaded - t_start,
+        t_decoded - t_decode,
+        t_routed - t_decoded,
+        t_ready - t_routed
+    )));
+}
+
+/// Verified submissions and reference routers for a benchmark, scored by the same code as uploads;
+/// and the reason for each one that could not be.
+async fn load_submissions(
+    bench: &Benchmark,
+    index: &SampleIndex,
+    name: &str,
+    manifest: Result<js_sys::Promise, web::WebError>,
+) -> (Vec<Entry>, Vec<String>) {
+    let (mut entries, mut errors) = (Vec::new(), Vec::new());
+    let text = match manifest {
+        Ok(fetch) => web::text_optional(fetch, SUBMISSIONS).await,
+        Err(e) => Err(e),
+    };
+    let list = match text {
+        Ok(None) => return (entries, errors),
+        Ok(Some(text)) => match serde_json::from_str::<Vec<SubmissionInfo>>(&text) {
+            Ok(list) => list,
+            Err(e) => {
+                errors.push(format!("{SUBMISSIONS} is malformed: {e}"));
+                return (entries, errors);
+            }
+        },
+        Err(e) => {
+            errors.push(e.to_string());
+            return (entries, errors);
+        }
+    };
+    let list: Vec<SubmissionInfo> = list.into_iter().filter(|s| s.bench == name).collect();
+    // All requests start at once; each file is scored as it arrives.
+    let fetches: Vec<_> = list.iter().map(|s| web::start_fetch(&s.file)).collect();
+    for (sub, fetch) in list.into_iter().zip(fetches) {
+        let text = match fetch {
+            Ok(fetch) => web::text_optional(fetch, &sub.file).await,
+            Err(e) => Err(e),
+        };
+        let scored = match text {
+            Ok(Some(text)) => upload::score_file(bench, index, text.as_bytes(), &sub.file)
+                .map_err(|e| e.to_string()),
+            Ok(None) => Err(format!(
+                "{} is listed in {SUBMISSIONS} but missing",
+                sub.file
+            )),
+            Err(e) => Err(e.to_string()),
+        };
+        match scored {
+            Ok(accepted) => entries.push(Entry {
+                name: sub.meta.name.clone(),
+                kind: sub.kind,
+                routing: Arc::new(accepted.routing),
+                meta: Some(sub.meta),
+            }),
+            Err(e) => errors.push(e),
+        }
+    }
+    (entries, errors)
+}
