@@ -12,6 +12,8 @@ cosine top-k in PyTorch on the GPU instead of scikit-learn.
 
 Setup: python3 -m venv venv && venv/bin/pip install numpy scikit-learn torch
 Run:   venv/bin/python benches/compare.py [quick] [tiny] [cuda]
+       venv/bin/python benches/compare.py gemm   (torch.mm at the shapes of
+       `cargo bench -p vlrb-core --features threads --bench kernels`, median of 5, 2 threads)
 """
 import sys
 import time
@@ -58,6 +60,30 @@ def mlp(hidden):
     layers.append(torch.nn.Linear(width, K))
     return torch.nn.Sequential(*layers).to(device)
 
+
+if "gemm" in sys.argv:
+    for name, m, n, k, ta, tb in [
+        ("paper X·W   1024x2048x2048", 1024, 2048, 2048, False, False),
+        ("paper Xᵀ·G  2048x2048x1024", 2048, 2048, 1024, True, False),
+        ("paper G·Wᵀ  1024x2048x2048", 1024, 2048, 2048, False, True),
+        ("light X·W   1024x256x2048", 1024, 256, 2048, False, False),
+        ("light Xᵀ·G  2048x256x1024", 2048, 256, 1024, True, False),
+        ("out   X·W   1024x17x256", 1024, 17, 256, False, False),
+        ("out   G·Wᵀ  1024x256x17", 1024, 256, 17, False, True),
+        ("kNN   Q·Rᵀ  384x21378x2048", 384, 21378, 2048, False, True),
+    ]:
+        a = torch.rand(k, m) if ta else torch.rand(m, k)
+        b = torch.rand(n, k) if tb else torch.rand(k, n)
+        times = []
+        cpu_start = time.process_time()
+        for _ in range(5):
+            start = time.perf_counter()
+            torch.mm(a.T if ta else a, b.T if tb else b)
+            times.append(time.perf_counter() - start)
+        cpu = (time.process_time() - cpu_start) / 5
+        t = sorted(times)[2]
+        print(f"torch {name}: {t * 1e3:.2f} ms, {2 * m * n * k / t / 1e9:.1f} GFLOP/s, CPU {cpu * 1e3:.0f} ms")
+    sys.exit(0)
 
 print(f"device: {device}")
 torch.manual_seed(42)

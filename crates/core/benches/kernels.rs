@@ -3,7 +3,9 @@
 //!
 //! `cargo bench -p vlrb-core --features threads --bench kernels -- [quick]`: the three products of
 //! one paper-MLP layer (X·W, Xᵀ·G, G·Wᵀ at 1024 x 2048 x 2048), the light MLP's, and the kNN
-//! score tile; median of 5 runs each (`quick`: one run).
+//! score tile; median wall time of 5 runs each (`quick`: one run), and the process's CPU time per
+//! run (user + system, all threads, from `/proc/self/stat`): on a shared machine the CPU time is
+//! the steadier figure (`benches/compare.py gemm` prints both for `torch.mm`).
 
 #![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
 
@@ -22,6 +24,22 @@ fn checksum(c: &[f32]) -> u64 {
     c.iter().fold(0xcbf2_9ce4_8422_2325, |h, v| {
         (h ^ u64::from(v.to_bits())).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+/// CPU seconds (user + system, all threads) this process has used so far, where Linux says.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<f64> = after
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(0.0))
+        .collect();
+    // Clock ticks of 1/100 s (USER_HZ on Linux).
+    fields
+        .get(11)
+        .zip(fields.get(12))
+        .map_or(0.0, |(u, s)| (u + s) / 100.0)
 }
 
 fn main() {
@@ -67,17 +85,20 @@ fn main() {
         let b = random(g.k * g.n, 2);
         let mut c = vec![0.0f32; g.m * g.n];
         let mut times = Vec::new();
+        let cpu_start = cpu_seconds();
         for _ in 0..reps {
             let start = Instant::now();
             cpu.gemm(g, &a, &b, &mut c);
             times.push(start.elapsed().as_secs_f64());
         }
+        let cpu = (cpu_seconds() - cpu_start) / reps as f64;
         times.sort_by(f64::total_cmp);
         let median = times[times.len() / 2];
         let gflops = 2.0 * (g.m * g.n * g.k) as f64 / median / 1e9;
         println!(
-            "{name}: {:.2} ms, {gflops:.1} GFLOP/s, bits {:016x}",
+            "{name}: {:.2} ms, {gflops:.1} GFLOP/s, CPU {:.0} ms, bits {:016x}",
             median * 1e3,
+            cpu * 1e3,
             checksum(&c)
         );
     }
