@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks to build and test vlrb, skipping every piece whose right
 # version is already present: the wasm target, Debian's Chromium + ChromeDriver + software Vulkan,
-# node/npm and python3 (only when absent),
+# node/npm and python3 (only when absent), python's numpy + pandas + pyarrow (pip),
 # Trunk, wasm-bindgen-cli and the npm packages (binaryen's wasm-opt, playwright-core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +29,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# numpy, pandas and pyarrow: tests/python loads `vlrb export` the way the official toolkit does.
+if ! python3 -c "import numpy, pandas, pyarrow" 2>/dev/null; then
+  step "python packages numpy, pandas, pyarrow"
+  if ! python3 -m pip --version >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-pip >/dev/null
+  fi
+  # Debian's own python3 refuses pip installs outside a venv unless told (no python3-pyarrow in apt).
+  python3 -m pip install --quiet numpy pandas pyarrow \
+    || python3 -m pip install --quiet --break-system-packages numpy pandas pyarrow
 fi
 
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then

@@ -43,6 +43,8 @@ run "cargo doc" env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
 run "native tests" cargo test
 # The pull-request check of submissions/ on good and bad submissions (reuses cargo test's vlrb).
 run "submission verifier" sh -c 'cargo build --bin vlrb && VLRB_BIN="${CARGO_TARGET_DIR:-target}/debug/vlrb" python3 tests/verify_submissions_test.py'
+# The official toolkit's loaders (numpy, pandas, pickle) read `vlrb export` of each shipped bundle.
+run "toolkit loaders on vlrb export" sh -c 'cargo build --bin vlrb && python3 tests/python/test_toolkit_export.py "${CARGO_TARGET_DIR:-target}/debug/vlrb"'
 run "core fixture tests in headless Chromium" cargo test -p vlrb-core --target wasm32-unknown-unknown --test fixture
 # crates/gpu/webdriver.json starts Chromium with --enable-unsafe-webgpu (SwiftShader); no adapter fails.
 run "WGSL kernels against the CPU in headless Chromium's WebGPU" cargo test -p vlrb-gpu --target wasm32-unknown-unknown --test kernels

@@ -8,7 +8,10 @@ use crate::state::{Loaded, use_app_state};
 
 /// One per-dataset table per selected row (or a hint to select some).
 #[component]
-pub fn Breakdowns(loaded: Arc<Loaded>) -> impl IntoView {
+pub fn Breakdowns(
+    /// The benchmark on screen, with what the board derives from it.
+    loaded: Arc<Loaded>,
+) -> impl IntoView {
     let state = use_app_state();
     move || {
         let selected = state.selected.get();

@@ -11,7 +11,10 @@ use crate::web;
 
 /// Filters, exports and the permalink.
 #[component]
-pub fn Controls(loaded: Arc<Loaded>) -> impl IntoView {
+pub fn Controls(
+    /// The benchmark on screen, with what the board derives from it.
+    loaded: Arc<Loaded>,
+) -> impl IntoView {
     let state = use_app_state();
     let bench = loaded.bench.clone();
     let groups: Vec<String> = bench

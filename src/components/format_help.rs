@@ -11,7 +11,10 @@ use crate::web;
 
 /// How to write a predictions file for this benchmark.
 #[component]
-pub fn FormatHelp(loaded: Arc<Loaded>) -> impl IntoView {
+pub fn FormatHelp(
+    /// The benchmark on screen, with what the board derives from it.
+    loaded: Arc<Loaded>,
+) -> impl IntoView {
     let state = use_app_state();
     let b = loaded.bench.clone();
     let n_test = b.samples.rows_in(Split::Test).len();

@@ -12,7 +12,10 @@ use crate::state::{AppState, Loaded, use_app_state};
 
 /// The leaderboard.
 #[component]
-pub fn Leaderboard(loaded: Arc<Loaded>) -> impl IntoView {
+pub fn Leaderboard(
+    /// The benchmark on screen, with what the board derives from it.
+    loaded: Arc<Loaded>,
+) -> impl IntoView {
     let state = use_app_state();
     let rows = state.rows;
     let header = move |key: SortKey, label: &'static str, title: &'static str| {

@@ -33,7 +33,7 @@ pub fn ParetoPlot() -> impl IntoView {
             .iter()
             .map(|(lambda, routing)| Entry::upload(format!("λ={lambda}"), routing.clone()))
             .collect();
-        vlrb_vlrb_board::score(&loaded.bench, &entries, &state.filter())
+        vlrb_board::score(&loaded.bench, &entries, &state.filter())
     });
     let svg = move || {
         let mut all = points.get();

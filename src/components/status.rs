@@ -52,7 +52,10 @@ pub fn Status() -> impl IntoView {
 /// The data's provenance: synthetic or real, source, licence, size, checksum, protocol, and the
 /// submissions that could not be shown.
 #[component]
-pub fn Provenance(loaded: Arc<Loaded>) -> impl IntoView {
+pub fn Provenance(
+    /// The benchmark on screen, with what the board derives from it.
+    loaded: Arc<Loaded>,
+) -> impl IntoView {
     let state = use_app_state();
     let p = loaded.bench.provenance.clone();
     let synthetic = loaded.synthetic();

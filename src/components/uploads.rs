@@ -13,7 +13,10 @@ use crate::web;
 
 /// Uploading predictions files, their messages, and the uploads kept in this browser.
 #[component]
-pub fn Uploads(loaded: Arc<Loaded>) -> impl IntoView {
+pub fn Uploads(
+    /// The benchmark on screen, with what the board derives from it.
+    loaded: Arc<Loaded>,
+) -> impl IntoView {
     let state = use_app_state();
     let dragging = RwSignal::new(false);
     let accept = move |files: Vec<web_sys::File>| {

@@ -12,12 +12,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
-use vlrb_core::baselines::Baseline;
+use vlrb_core::Benchmark;
 use vlrb_core::bundle;
-use vlrb_core::metrics::{Evaluation, evaluate};
-use vlrb_core::predictions::{parse_predictions, resolve};
-use vlrb_core::{Benchmark, Split};
+use vlrb_core::metrics::Evaluation;
 
+mod score;
 mod synth;
 mod train;
 
@@ -61,34 +60,15 @@ enum Command {
         seed: u64,
     },
     /// Describe a bundle.
-    Info {
-        /// Bundle file.
-        bundle: PathBuf,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Info(score::InfoArgs),
     /// Score a predictions file (CSV, TSV, JSON, JSONL with sample_id and model) on the test split.
-    Eval {
-        /// Bundle file.
-        bundle: PathBuf,
-        /// Predictions file.
-        predictions: PathBuf,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Eval(score::EvalArgs),
     /// Score the five training-free baselines on the test split.
-    Baselines {
-        /// Bundle file.
-        bundle: PathBuf,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Baselines(score::BaselinesArgs),
     /// Train a router on a bundle's features and print its test metrics.
     Train(train::TrainArgs),
-    /// Write a bundle back as the official release layout.
+    /// Write a bundle back as the official release layout, with the files the toolkit's loaders
+    /// open (SPLITS/*.jsonl, the id pickles); prints the toolkit's encoder flags on stdout.
     Export {
         /// Bundle file.
         bundle: PathBuf,
@@ -138,71 +118,27 @@ fn run(command: Command) -> Result<(), String> {
         }
         Command::Synth { out, seed } => synth::run(&out, seed),
         Command::Train(args) => train::run(args),
-        Command::Info { bundle, json } => {
-            let (bench, hash) = load(&bundle)?;
-            print_info(&bench, &hash, json);
-            Ok(())
-        }
-        Command::Eval {
-            bundle,
-            predictions,
-            json,
-        } => {
-            let (bench, _) = load(&bundle)?;
-            let bytes = std::fs::read(&predictions)
-                .map_err(|e| format!("cannot read {}: {e}", predictions.display()))?;
-            let file_name = predictions
-                .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-            let rows = parse_predictions(&bytes, &file_name).map_err(|e| e.to_string())?;
-            let resolved =
-                resolve(&bench, &rows).map_err(|e| format!("{}: {e}", predictions.display()))?;
-            if resolved.ignored_rows > 0 {
-                eprintln!(
-                    "ignored {} rows for train/dev samples",
-                    resolved.ignored_rows
-                );
-            }
-            let evaluation = evaluate(&bench, &resolved.routing);
-            if json {
-                println!(
-                    "{}",
-                    evaluation_json(&evaluation, resolved.ignored_rows, None)
-                );
-            } else {
-                print_table(&bench, &[(file_name, evaluation)]);
-            }
-            Ok(())
-        }
-        Command::Baselines { bundle, json } => {
-            let (bench, _) = load(&bundle)?;
-            let results: Vec<(Baseline, Vec<usize>, Evaluation)> = Baseline::ALL
-                .iter()
-                .map(|&b| {
-                    let routing = b.route(&bench);
-                    let evaluation = evaluate(&bench, &routing);
-                    (b, routing.picks, evaluation)
-                })
-                .collect();
-            if json {
-                let doc: serde_json::Map<String, Value> = results
-                    .iter()
-                    .map(|(b, picks, e)| (b.name().to_owned(), evaluation_json(e, 0, Some(picks))))
-                    .collect();
-                println!("{}", Value::Object(doc));
-            } else {
-                let rows: Vec<(String, Evaluation)> = results
-                    .into_iter()
-                    .map(|(b, _, e)| (b.name().to_owned(), e))
-                    .collect();
-                print_table(&bench, &rows);
-            }
-            Ok(())
-        }
+        Command::Info(args) => score::info(args),
+        Command::Eval(args) => score::eval(args),
+        Command::Baselines(args) => score::baselines(args),
         Command::Export { bundle, out } => {
             let (bench, _) = load(&bundle)?;
             vlrb_formats::official::write(&bench, &out).map_err(|e| e.to_string())?;
             eprintln!("exported {} to {}", bench.name, out.display());
+            // The toolkit's flags selecting the exported embeddings, alone on stdout.
+            if let Some(flags) = vlrb_formats::toolkit::encoder_flags(&bench) {
+                eprintln!("the VL-RouterBench toolkit selects its embeddings with:");
+                println!("{flags}");
+            }
+            if bench
+                .embedding_of(vlrb_core::model::Modality::Vision)
+                .is_none()
+            {
+                eprintln!(
+                    "note: no vision embeddings; the toolkit's feature loaders also open a vision \
+                     parquet (--vision_encoder)"
+                );
+            }
             Ok(())
         }
     }
@@ -230,64 +166,6 @@ fn evaluation_json(e: &Evaluation, ignored_rows: usize, picks: Option<&[usize]>)
         doc["picks"] = json!(picks);
     }
     doc
-}
-
-fn print_info(bench: &Benchmark, hash: &str, json: bool) {
-    let mut datasets: Vec<&str> = bench.samples.datasets.iter().map(String::as_str).collect();
-    datasets.sort_unstable();
-    let count = |s: Split| bench.samples.split.iter().filter(|&&x| x == s).count();
-    if json {
-        let doc = json!({
-            "name": bench.name,
-            "synthetic": bench.provenance.synthetic,
-            "num_samples": bench.num_samples(),
-            "num_models": bench.num_models(),
-            "models": bench.models.iter().map(|m| &m.id).collect::<Vec<_>>(),
-            "datasets": datasets,
-            "splits": {"train": count(Split::Train), "dev": count(Split::Dev), "test": count(Split::Test)},
-            "features": bench.embeddings.iter().map(|e| json!({"name": e.name, "dim": e.dim})).collect::<Vec<_>>(),
-        });
-        println!("{doc}");
-        return;
-    }
-    let p = &bench.provenance;
-    println!("name        {}", bench.name);
-    println!(
-        "data        {}",
-        if p.synthetic {
-            "SYNTHETIC (not any paper's numbers)"
-        } else {
-            "real"
-        }
-    );
-    println!("source      {}", p.source);
-    println!("licence     {}", p.licence);
-    println!("hash        sha256:{hash}");
-    println!(
-        "samples     {} (train {}, dev {}, test {})",
-        bench.num_samples(),
-        count(Split::Train),
-        count(Split::Dev),
-        count(Split::Test)
-    );
-    println!("datasets    {}", datasets.join(", "));
-    println!(
-        "cost bounds cmin {:e}  cmax {:e} USD/sample",
-        bench.bounds.cmin, bench.bounds.cmax
-    );
-    println!("models      {}", bench.num_models());
-    for m in &bench.models {
-        println!("  {:<28} {}", m.id, m.name);
-    }
-    for e in &bench.embeddings {
-        println!(
-            "features    {} ({}, {} dims, max abs error {:e})",
-            e.name,
-            e.modality.as_str(),
-            e.dim,
-            e.max_abs_error
-        );
-    }
 }
 
 fn print_table(bench: &Benchmark, rows: &[(String, Evaluation)]) {

@@ -7,6 +7,7 @@ use std::time::Instant;
 use clap::Args;
 use serde_json::json;
 use vlrb_core::metrics::evaluate;
+use vlrb_core::model::Modality;
 use vlrb_core::predictions::to_csv;
 use vlrb_core::routers::compute::{Compute, Cpu};
 use vlrb_core::routers::features::Fusion;
@@ -28,9 +29,10 @@ pub struct TrainArgs {
     /// Soft-label cost scale (default: 1 for linear, 100 for mlp).
     #[arg(long)]
     cost_scale: Option<f64>,
-    /// Features: text, image or concat (Normalize-Concat).
-    #[arg(long, default_value = "concat", value_parser = parse_fusion)]
-    features: Fusion,
+    /// Features: text, image or concat (Normalize-Concat). Default: concat when the bundle has
+    /// text and image embeddings, else the one modality it has.
+    #[arg(long, value_parser = parse_fusion)]
+    features: Option<Fusion>,
     /// MLP hidden sizes, comma-separated (default: the light 256; the paper's is 2048,1024).
     #[arg(long, value_delimiter = ',')]
     hidden: Option<Vec<usize>>,
@@ -62,10 +64,23 @@ fn parse_fusion(text: &str) -> Result<Fusion, String> {
         .ok_or_else(|| format!("unknown features {text:?}; expected text, image or concat"))
 }
 
+/// The features a bundle supports by default: Normalize-Concat when it has both modalities, else
+/// the one it has (a text-only bundle trains on text); concat when it has none, whose error then
+/// says what is missing.
+fn default_fusion(bench: &vlrb_core::Benchmark) -> Fusion {
+    let has = |m: Modality| bench.embedding_of(m).is_some();
+    match (has(Modality::Text), has(Modality::Vision)) {
+        (true, false) => Fusion::Text,
+        (false, true) => Fusion::Image,
+        _ => Fusion::Concat,
+    }
+}
+
 /// Runs `vlrb train`.
 pub fn run(args: TrainArgs) -> Result<(), String> {
     let (bench, _) = crate::load(&args.bundle)?;
-    let data = Data::prepare(&bench, args.features).map_err(|e| e.to_string())?;
+    let fusion = args.features.unwrap_or_else(|| default_fusion(&bench));
+    let data = Data::prepare(&bench, fusion).map_err(|e| e.to_string())?;
     let mut config = TrainConfig::new(args.router);
     config.lambda = args.lambda;
     config.cost_scale = args.cost_scale;

@@ -11,12 +11,16 @@
 use npyz::WriterBuilder as _;
 use std::hint::black_box;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use vlrb_core::baselines::{Baseline, random_picks};
 use vlrb_core::metrics::{Routing, evaluate};
-use vlrb_core::model::{BitMatrix, CostBounds, Model, Provenance, Samples};
+use vlrb_core::model::{BitMatrix, CostBounds, Model, Provenance, Samples, Tokens};
+use vlrb_core::pool::Pool;
 use vlrb_core::predictions::{SampleIndex, parse_predictions, resolve, resolve_with, to_csv};
+use vlrb_core::prices::{Price, Prices, token_cost};
+use vlrb_core::scenario::Scenario;
 use vlrb_core::{Benchmark, Split, catalog};
 
 const N: usize = 30_540;
@@ -58,12 +62,16 @@ fn official_shape_benchmark() -> Benchmark {
         |d| catalog::group_of(d).to_owned(),
     );
     let values: Vec<i8> = (0..N * k).map(|_| (s.next() % 10 < 7) as i8).collect();
+    let input: Vec<u32> = (0..N).map(|_| 300 + (s.next() % 700) as u32).collect();
+    let output: Vec<u32> = (0..N * k).map(|_| 10 + (s.next() % 400) as u32).collect();
     let cost: Vec<f32> = (0..N * k)
         .map(|c| {
             let m = &catalog::OFFICIAL_MODELS[c % k];
-            let tokens_in = 300 + s.next() % 700;
-            let tokens_out = 10 + s.next() % 400;
-            ((tokens_in as f64 * m.price_input + tokens_out as f64 * m.price_output) / 1e6) as f32
+            let price = Price {
+                input: m.price_input,
+                output: m.price_output,
+            };
+            token_cost(input[c / k], output[c], price)
         })
         .collect();
     let mut bench = Benchmark {
@@ -86,7 +94,7 @@ fn official_shape_benchmark() -> Benchmark {
             cmin: 1.0,
             cmax: 1.0,
         },
-        tokens: None,
+        tokens: Some(Tokens { input, output }),
         embeddings: Vec::new(),
     };
     bench.bounds = bench.computed_bounds();
@@ -193,5 +201,55 @@ fn protocol(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, protocol);
+/// The web board after a pool or price change: a new scenario (bounds, Oracle), then every row
+/// rescored with the optimality metrics: five baselines, every single model and ten routers.
+fn what_if(c: &mut Criterion) {
+    let bench = Arc::new(official_shape_benchmark());
+    let k = bench.num_models();
+    let rows = bench.samples.rows_in(Split::Test);
+    let routers: Vec<Routing> = (0..10)
+        .map(|seed| Routing {
+            rows: rows.clone(),
+            picks: random_picks(k, rows.len(), seed),
+        })
+        .collect();
+    // The pool without the dearest model (GPT-4o, column 0).
+    let pool = Pool::from_columns(&bench, 1..k).unwrap();
+    let mut prices = Prices::published(&bench);
+    prices.scale(0.5);
+    let board = |scenario: &Scenario| {
+        for baseline in Baseline::ALL {
+            black_box(scenario.evaluate(&scenario.route(baseline)).unwrap());
+        }
+        for &j in scenario.pool().columns() {
+            black_box(scenario.score(rows.iter().map(|&i| (i, j))).unwrap());
+        }
+        for routing in &routers {
+            // Routers pick every model: under the pool they are marked, not scored.
+            black_box(scenario.evaluate(routing).ok());
+        }
+    };
+    c.bench_function(
+        "what-if: pool change, new scenario (bounds + Oracle)",
+        |b| b.iter(|| black_box(Scenario::new(bench.clone(), pool.clone(), None).unwrap())),
+    );
+    c.bench_function("what-if: price change, C from tokens + new scenario", |b| {
+        b.iter(|| black_box(Scenario::new(bench.clone(), pool.clone(), Some(&prices)).unwrap()))
+    });
+    let scenario = Scenario::new(bench.clone(), pool.clone(), None).unwrap();
+    c.bench_function(
+        "what-if: rescore the board (5 baselines, 16 models, 10 routers)",
+        |b| b.iter(|| board(black_box(&scenario))),
+    );
+    c.bench_function("what-if: pool change end to end (scenario + board)", |b| {
+        b.iter(|| board(&Scenario::new(bench.clone(), pool.clone(), None).unwrap()))
+    });
+    let published = Scenario::published(bench.clone());
+    c.bench_function(
+        "what-if: score one routing with optimality (overall + per dataset)",
+        |b| b.iter(|| black_box(published.evaluate(black_box(&routers[0])).unwrap())),
+    );
+}
+
+criterion_group!(benches, protocol, what_if);
 criterion_main!(benches);

@@ -8,6 +8,7 @@ use std::hash::BuildHasherDefault;
 
 use rustc_hash::FxHasher;
 
+use crate::csv_lines::{self, Dialect};
 use crate::error::{Error, Result};
 use crate::metrics::Routing;
 use crate::model::{Benchmark, Split};
@@ -98,42 +99,24 @@ pub fn parse_predictions(bytes: &[u8], file_name: &str) -> Result<Vec<Prediction
 }
 
 fn parse_delimited(text: &str, delimiter: u8, file_name: &str) -> Result<Vec<PredictionRow>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let header = reader
-        .headers()
-        .map_err(|e| reject(format!("{file_name}: cannot read the header line: {e}")))?
-        .clone();
+    let dialect = Dialect {
+        delimiter,
+        flexible: true,
+    };
+    let table = csv_lines::read(text.as_bytes(), dialect)
+        .map_err(|e| reject(format!("{file_name}: {e}")))?;
     let column = |name: &str| {
-        header.iter().position(|h| h.trim() == name).ok_or_else(|| {
-            let found: Vec<&str> = header.iter().collect();
+        table.column(name).ok_or_else(|| {
             reject(format!(
                 "{file_name}: missing column {name} on line 1 (found columns: {})",
-                found.join(", ")
+                table.headers.join(", ")
             ))
         })
     };
     let (id_col, model_col) = (column("sample_id")?, column("model")?);
-    let mut rows = Vec::new();
-    let mut record = csv::StringRecord::new();
-    // Line numbers from byte offsets: the csv crate places a record after CRLF on the `\n` of
-    // the previous line, so its own line count is one short for CRLF files.
-    let mut lines = LineCounter::new(text);
-    loop {
-        let line = lines.line_at(reader.position().byte() as usize);
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => return Err(reject(format!("{file_name}: line {line}: {e}"))),
-        }
-        let line = record
-            .position()
-            .map_or(line, |p| lines.line_at(p.byte() as usize));
-        if record.iter().all(|f| f.is_empty()) {
-            continue;
-        }
+    let mut rows = Vec::with_capacity(table.records.len());
+    for record in table.records.iter().filter(|r| !r.is_blank()) {
+        let line = record.line;
         let field = |col: usize, name: &str| {
             record.get(col).map(str::to_owned).ok_or_else(|| {
                 reject(format!(
@@ -150,39 +133,6 @@ fn parse_delimited(text: &str, delimiter: u8, file_name: &str) -> Result<Vec<Pre
         });
     }
     Ok(rows)
-}
-
-/// 1-based line numbers of byte offsets visited in increasing order, skipping the line breaks a
-/// record may start on.
-struct LineCounter<'a> {
-    text: &'a [u8],
-    offset: usize,
-    line: usize,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(text: &'a str) -> LineCounter<'a> {
-        LineCounter {
-            text: text.as_bytes(),
-            offset: 0,
-            line: 1,
-        }
-    }
-
-    fn line_at(&mut self, byte: usize) -> usize {
-        let mut start = byte.min(self.text.len());
-        while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
-            start += 1;
-        }
-        if start >= self.offset {
-            self.line += self.text[self.offset..start]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
-            self.offset = start;
-        }
-        self.line
-    }
 }
 
 fn parse_json_array(text: &str, file_name: &str) -> Result<Vec<PredictionRow>> {

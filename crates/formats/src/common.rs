@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use vlrb_core::csv_lines::{self, Dialect, Record, Table};
 use vlrb_core::model::{EmbeddingSet, Model, Provenance};
 
 use crate::PackOptions;
@@ -120,12 +121,12 @@ fn basename(dir: &Path) -> String {
         .unwrap_or_else(|| "benchmark".to_owned())
 }
 
-/// A CSV file with a header row, read whole, each record keeping its line number.
+/// A CSV file with a header row, read whole, each record keeping the line an editor shows for it
+/// (LF, CRLF and quoted newlines alike: the core's shared [`csv_lines`] reader).
 pub(crate) struct Csv {
     /// The file read.
     pub path: PathBuf,
-    headers: Vec<String>,
-    rows: Vec<csv::StringRecord>,
+    table: Table,
 }
 
 impl Csv {
@@ -134,24 +135,12 @@ impl Csv {
         if !path.is_file() {
             return Err(FormatError::missing(path, what));
         }
-        let bad = |e: csv::Error| FormatError::invalid(path, e.to_string());
-        let mut reader = csv::ReaderBuilder::new()
-            .from_path(path)
+        let bytes = std::fs::read(path).map_err(|e| FormatError::io(path, e))?;
+        let table = csv_lines::read(&bytes, Dialect::CSV)
             .map_err(|e| FormatError::invalid(path, e.to_string()))?;
-        let headers = reader
-            .headers()
-            .map_err(bad)?
-            .iter()
-            .map(|h| h.trim().to_owned())
-            .collect();
-        let rows = reader
-            .records()
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(bad)?;
         Ok(Csv {
             path: path.to_owned(),
-            headers,
-            rows,
+            table,
         })
     }
 
@@ -166,7 +155,7 @@ impl Csv {
 
     /// Index of a column, when present.
     pub(crate) fn column(&self, name: &str) -> Option<usize> {
-        self.headers.iter().position(|h| h == name)
+        self.table.column(name)
     }
 
     /// Index of a column that must be present.
@@ -174,36 +163,25 @@ impl Csv {
         self.column(name).ok_or_else(|| {
             FormatError::invalid(
                 &self.path,
-                format!("no column `{name}`; columns present: {:?}", self.headers),
+                format!(
+                    "no column `{name}`; columns present: {:?}",
+                    self.table.headers
+                ),
             )
         })
     }
 
     /// Data rows in file order.
-    pub(crate) fn rows(&self) -> &[csv::StringRecord] {
-        &self.rows
+    pub(crate) fn rows(&self) -> &[Record] {
+        &self.table.records
     }
 
-    /// The 1-based line on which a record starts.
-    pub(crate) fn line(record: &csv::StringRecord) -> u64 {
-        record.position().map_or(0, csv::Position::line)
-    }
-
-    /// An error about the record on `line`.
-    pub(crate) fn error(
-        &self,
-        record: &csv::StringRecord,
-        message: impl AsRef<str>,
-    ) -> FormatError {
+    /// An error about `record`, naming its line.
+    pub(crate) fn error(&self, record: &Record, message: impl AsRef<str>) -> FormatError {
         FormatError::invalid(
             &self.path,
-            format!("line {}: {}", Csv::line(record), message.as_ref()),
+            format!("line {}: {}", record.line, message.as_ref()),
         )
-    }
-
-    /// A field of a record (empty when the record is short).
-    pub(crate) fn field(record: &csv::StringRecord, column: usize) -> &str {
-        record.get(column).unwrap_or("")
     }
 }
 

@@ -3,6 +3,8 @@
 //! - [`official`]: the VL-RouterBench release layout (`data/matrices/Y.npz`, `C.npy`,
 //!   `cost_bounds.json`, `data/registry/meta.parquet`, `EMBEDDINGS/{text,vision}/*.parquet`), read
 //!   and written (what `vlrb export` produces);
+//! - [`toolkit`]: the files the official toolkit's loaders open beside the matrices (`SPLITS/*.jsonl`,
+//!   the id pickles of [`pickle`]), written by export and honoured by pack;
 //! - [`real`]: long-format routing data (`records.csv`, `samples.csv`, `models.csv`, `*.npy`
 //!   embeddings), as in the project's real MATH-V and MathVista data;
 //! - [`load_dir`]: picks the layout of a directory.
@@ -13,8 +15,10 @@ mod common;
 mod error;
 mod npy;
 pub mod official;
+pub mod pickle;
 mod pq;
 pub mod real;
+pub mod toolkit;
 
 use std::path::{Path, PathBuf};
 

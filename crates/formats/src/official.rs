@@ -4,8 +4,13 @@
 //! data/matrices/Y.npz              key `Y`, int8 N x K
 //! data/matrices/C.npy              float32 N x K, USD per sample
 //! data/matrices/cost_bounds.json   cmin, cmax, per_model_avg_costs (its sorted keys = model ids)
-//! data/registry/meta.parquet       sample_id, dataset, split, task (row order = Y's)
+//! data/registry/meta.parquet       sample_id, dataset, split, task (row order = Y's; `split` may
+//!                                  be absent or `unknown` when SPLITS/*.jsonl give it)
 //! data/registry/models.txt         optional: model ids in column order, one per line
+//! data/registry/model_index.pkl    optional: pickled model ids in column order (wins)
+//! data/registry/sample_index.pkl   optional: pickled sample ids, must be meta's row order
+//! data/matrices/sample_ids.pkl     optional: the same
+//! SPLITS/{train,dev,test}.jsonl    optional: {"sample_id": ...} per line; define the split
 //! EMBEDDINGS/text/<name>.parquet   sample_id, embedding list<float> (any row order)
 //! EMBEDDINGS/vision/<name>.parquet
 //! reports/token_statistics/token_stats_per_sample.csv    optional: sample_id, total_input_tokens
@@ -18,11 +23,12 @@ use std::path::Path;
 
 use vlrb_core::Benchmark;
 use vlrb_core::catalog;
+use vlrb_core::csv_lines::Record;
 use vlrb_core::model::{BitMatrix, EmbeddingSet, Modality, Model, Samples, Split, Tokens};
 
 use crate::common::{Csv, MANIFEST, Manifest, ProvenanceJson, parse_count};
 use crate::error::FormatError;
-use crate::{PackOptions, npy, pq};
+use crate::{PackOptions, npy, pq, toolkit};
 
 /// Path of the quality matrix, relative to the benchmark directory.
 pub const Y_FILE: &str = "data/matrices/Y.npz";
@@ -59,7 +65,9 @@ pub fn read(dir: &Path, opts: &PackOptions) -> Result<Benchmark, FormatError> {
     let bounds_file = read_bounds_file(dir)?;
     let model_ids = model_ids(dir, bounds_file.as_ref())?;
     if model_ids.len() != k {
-        let source = if dir.join(MODELS_FILE).is_file() {
+        let source = if dir.join(toolkit::MODEL_INDEX_FILE).is_file() {
+            toolkit::MODEL_INDEX_FILE
+        } else if dir.join(MODELS_FILE).is_file() {
             MODELS_FILE
         } else {
             BOUNDS_FILE
@@ -98,19 +106,34 @@ pub fn read(dir: &Path, opts: &PackOptions) -> Result<Benchmark, FormatError> {
     }
     let ids = meta.strings("sample_id")?;
     let datasets = meta.strings("dataset")?;
-    let splits = meta.strings("split")?;
+    let meta_splits = if meta.has("split") {
+        Some(meta.strings("split")?)
+    } else {
+        None
+    };
     let tasks = if meta.has("task") {
         meta.strings("task")?
     } else {
         vec!["unknown".to_owned(); n]
     };
     let index = index_ids(&ids, &meta_path)?;
+    toolkit::check_sample_pickles(dir, &ids)?;
+    let splits = match toolkit::read_splits(dir, &ids, &index, meta_splits.as_deref())? {
+        Some(splits) => splits,
+        None => match &meta_splits {
+            Some(column) => column.iter().map(|s| Split::parse(s)).collect(),
+            None => {
+                meta.strings("split")?;
+                vec![Split::Unknown; n]
+            }
+        },
+    };
     let samples = Samples::from_rows(
         (0..n).map(|i| {
             (
                 ids[i].as_str(),
                 datasets[i].as_str(),
-                Split::parse(&splits[i]),
+                splits[i],
                 tasks[i].as_str(),
             )
         }),
@@ -183,46 +206,88 @@ fn read_bounds_file(
     Ok(Some(map))
 }
 
-/// Model ids in column order: `models.txt` when present, else the sorted keys of
-/// cost_bounds.json's `per_model_avg_costs`.
+/// Model ids in column order: `model_index.pkl` when present (it must name the models of
+/// cost_bounds.json and agree with `models.txt`, else the error names the first difference), else
+/// `models.txt`, else the sorted keys of cost_bounds.json's `per_model_avg_costs`.
 fn model_ids(
     dir: &Path,
     bounds: Option<&serde_json::Map<String, serde_json::Value>>,
 ) -> Result<Vec<String>, FormatError> {
     let models_path = dir.join(MODELS_FILE);
-    if models_path.is_file() {
+    let listed = if models_path.is_file() {
         let text =
             std::fs::read_to_string(&models_path).map_err(|e| FormatError::io(&models_path, e))?;
-        let ids: Vec<String> = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned)
-            .collect();
-        return Ok(ids);
-    }
-    let bounds_path = dir.join(BOUNDS_FILE);
-    let Some(bounds) = bounds else {
-        return Err(FormatError::missing(
-            &bounds_path,
-            format!(
-                "the model ids come from its `per_model_avg_costs` keys (or from {MODELS_FILE})"
-            ),
-        ));
+        Some(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect::<Vec<String>>(),
+        )
+    } else {
+        None
     };
-    match bounds.get("per_model_avg_costs") {
+    let bounds_path = dir.join(BOUNDS_FILE);
+    let bounds_ids = match bounds.and_then(|b| b.get("per_model_avg_costs")) {
         Some(serde_json::Value::Object(costs)) => {
             let mut ids: Vec<String> = costs.keys().cloned().collect();
             ids.sort();
-            Ok(ids)
+            Some(ids)
         }
-        _ => Err(FormatError::invalid(
-            &bounds_path,
-            format!(
-                "no `per_model_avg_costs` object, expected one keyed by model id (or {MODELS_FILE})"
-            ),
-        )),
+        _ => None,
+    };
+    let Some(pickled) = toolkit::read_model_index(dir)? else {
+        return match (listed, bounds_ids) {
+            (Some(ids), _) | (None, Some(ids)) => Ok(ids),
+            (None, None) if bounds.is_some() => Err(FormatError::invalid(
+                &bounds_path,
+                format!(
+                    "no `per_model_avg_costs` object, expected one keyed by model id (or \
+                     {MODELS_FILE} or {})",
+                    toolkit::MODEL_INDEX_FILE
+                ),
+            )),
+            (None, None) => Err(FormatError::missing(
+                &bounds_path,
+                format!(
+                    "the model ids come from its `per_model_avg_costs` keys (or from \
+                     {MODELS_FILE} or {})",
+                    toolkit::MODEL_INDEX_FILE
+                ),
+            )),
+        };
+    };
+    let index_path = dir.join(toolkit::MODEL_INDEX_FILE);
+    if let Some(bounds_ids) = &bounds_ids {
+        let in_bounds = |id: &String| bounds_ids.binary_search(id).is_ok();
+        let problem =
+            if let Some((j, id)) = pickled.iter().enumerate().find(|(_, id)| !in_bounds(id)) {
+                Some(format!("model id {id} (position {j}) is not a key of"))
+            } else {
+                bounds_ids
+                    .iter()
+                    .find(|id| !pickled.contains(id))
+                    .map(|id| format!("it lacks model id {id}, a key of"))
+            };
+        if let Some(problem) = problem {
+            return Err(FormatError::invalid(
+                &index_path,
+                format!(
+                    "{problem} {BOUNDS_FILE}'s per_model_avg_costs (the two must name the same \
+                     models)"
+                ),
+            ));
+        }
     }
+    if let Some(listed) = &listed
+        && let Some(difference) = toolkit::first_difference(listed, &pickled)
+    {
+        return Err(FormatError::invalid(
+            &models_path,
+            format!("disagrees with {}: {difference}", toolkit::MODEL_INDEX_FILE),
+        ));
+    }
+    Ok(pickled)
 }
 
 /// Display name and prices: the manifest's, else the official catalog's, else the id with unknown
@@ -380,7 +445,7 @@ fn read_tokens(
     );
     let mut input: Vec<Option<u32>> = vec![None; n];
     for record in inputs.rows() {
-        let id = Csv::field(record, id_col);
+        let id = record.field(id_col);
         let Some(&i) = index.get(id) else { continue };
         let count = count_of(&inputs, record, count_col, "total_input_tokens")?;
         if input[i].replace(count).is_some() {
@@ -402,7 +467,7 @@ fn read_tokens(
     );
     let mut output: Vec<Option<u32>> = vec![None; n * k];
     for record in outputs.rows() {
-        let (id, model) = (Csv::field(record, id_col), Csv::field(record, model_col));
+        let (id, model) = (record.field(id_col), record.field(model_col));
         let (Some(&i), Some(&j)) = (index.get(id), models.get(model)) else {
             continue;
         };
@@ -430,13 +495,8 @@ fn read_tokens(
     }))
 }
 
-fn count_of(
-    csv: &Csv,
-    record: &csv::StringRecord,
-    column: usize,
-    name: &str,
-) -> Result<u32, FormatError> {
-    let text = Csv::field(record, column);
+fn count_of(csv: &Csv, record: &Record, column: usize, name: &str) -> Result<u32, FormatError> {
+    let text = record.field(column);
     parse_count(text).ok_or_else(|| {
         csv.error(
             record,
@@ -480,6 +540,7 @@ pub fn write(bench: &Benchmark, dir: &Path) -> Result<(), FormatError> {
     )?;
     let ids_text: String = bench.models.iter().map(|m| format!("{}\n", m.id)).collect();
     write_text(&dir.join(MODELS_FILE), &ids_text)?;
+    toolkit::write(bench, dir)?;
 
     let mut written: Vec<(Modality, &str)> = Vec::new();
     for set in &bench.embeddings {

@@ -1,4 +1,4 @@
-//! The real-data / long-format layout (the project's `shared/data/math-v` and `mathvista`, and any
+//! The real-data / long-format layout (the repository's `data/math-v` and `data/mathvista`, and any
 //! user's routing data):
 //!
 //! ```text
@@ -21,6 +21,7 @@ use std::path::Path;
 
 use vlrb_core::Benchmark;
 use vlrb_core::catalog::{self, IMAGE_TOKENS};
+use vlrb_core::csv_lines::Record;
 use vlrb_core::model::{
     BitMatrix, EmbeddingData, EmbeddingSet, Modality, Model, Samples, Split, Tokens,
 };
@@ -65,7 +66,7 @@ pub fn read(dir: &Path, opts: &PackOptions) -> Result<Benchmark, FormatError> {
         .map(|(id, _)| id.as_str())
         .collect();
     for record in records.rows() {
-        let model = Csv::field(record, model_col);
+        let model = record.field(model_col);
         if !is_baseline(model) {
             pool.insert(model);
         }
@@ -90,18 +91,18 @@ pub fn read(dir: &Path, opts: &PackOptions) -> Result<Benchmark, FormatError> {
         .collect();
 
     let source = CostSource::detect(&records, &samples, samples_csv.as_ref(), dir)?;
-    let mut seen: Vec<Option<u64>> = vec![None; n * k];
+    let mut seen: Vec<Option<usize>> = vec![None; n * k];
     let mut quality = vec![0i8; n * k];
     let mut cost = vec![0f32; n * k];
     let mut output = vec![0u32; n * k];
-    let mut record_input: Vec<Option<(u32, u64)>> = vec![None; n];
+    let mut record_input: Vec<Option<(u32, usize)>> = vec![None; n];
     for record in records.rows() {
-        let model = Csv::field(record, model_col);
+        let model = record.field(model_col);
         if is_baseline(model) {
             continue;
         }
         let j = model_index[model];
-        let id = Csv::field(record, id_col);
+        let id = record.field(id_col);
         let Some(&i) = sample_index.get(id) else {
             return Err(records.error(
                 record,
@@ -109,7 +110,7 @@ pub fn read(dir: &Path, opts: &PackOptions) -> Result<Benchmark, FormatError> {
             ));
         };
         let cell = i * k + j;
-        let line = Csv::line(record);
+        let line = record.line;
         if let Some(first) = seen[cell].replace(line) {
             return Err(records.error(
                 record,
@@ -118,7 +119,7 @@ pub fn read(dir: &Path, opts: &PackOptions) -> Result<Benchmark, FormatError> {
                 ),
             ));
         }
-        let text = Csv::field(record, correct_col);
+        let text = record.field(correct_col);
         quality[cell] = match text.trim() {
             "1" | "1.0" | "true" | "True" => 1,
             "0" | "0.0" | "false" | "False" => 0,
@@ -131,7 +132,7 @@ pub fn read(dir: &Path, opts: &PackOptions) -> Result<Benchmark, FormatError> {
         };
         match source {
             CostSource::Cost(col) => {
-                let text = Csv::field(record, col);
+                let text = record.field(col);
                 cost[cell] = text
                     .trim()
                     .parse::<f32>()
@@ -221,8 +222,11 @@ pub fn read(dir: &Path, opts: &PackOptions) -> Result<Benchmark, FormatError> {
             };
             for (cell, c) in cost.iter_mut().enumerate() {
                 let m = &models[cell % k];
-                let (p_in, p_out) = (m.price_input.unwrap_or(0.0), m.price_output.unwrap_or(0.0));
-                *c = ((input[cell / k] as f64 * p_in + output[cell] as f64 * p_out) / 1e6) as f32;
+                let price = vlrb_core::prices::Price {
+                    input: m.price_input.unwrap_or(0.0),
+                    output: m.price_output.unwrap_or(0.0),
+                };
+                *c = vlrb_core::prices::token_cost(input[cell / k], output[cell], price);
             }
             Some(Tokens { input, output })
         }
@@ -327,8 +331,8 @@ impl CostSource {
 }
 
 /// A whole-number token count from a record.
-fn count(csv: &Csv, record: &csv::StringRecord, column: usize) -> Result<u32, FormatError> {
-    let text = Csv::field(record, column);
+fn count(csv: &Csv, record: &Record, column: usize) -> Result<u32, FormatError> {
+    let text = record.field(column);
     parse_count(text).ok_or_else(|| {
         csv.error(
             record,
@@ -364,16 +368,16 @@ impl SampleRows {
             tasks: Vec::new(),
             input_estimate: question_col.map(|_| Vec::new()),
         };
-        let mut first_line: HashMap<&str, u64> = HashMap::new();
+        let mut first_line: HashMap<&str, usize> = HashMap::new();
         for record in csv.rows() {
-            let id = Csv::field(record, id_col);
-            if let Some(first) = first_line.insert(id, Csv::line(record)) {
+            let id = record.field(id_col);
+            if let Some(first) = first_line.insert(id, record.line) {
                 return Err(csv.error(
                     record,
                     format!("sample id {id} appears twice (first on line {first})"),
                 ));
             }
-            let field = |col: Option<usize>| col.map(|c| Csv::field(record, c).trim());
+            let field = |col: Option<usize>| col.map(|c| record.field(c).trim());
             rows.push(
                 id,
                 field(dataset_col),
@@ -382,7 +386,7 @@ impl SampleRows {
             );
             if let (Some(estimate), Some(q)) = (rows.input_estimate.as_mut(), question_col) {
                 let images = field(image_col).is_some_and(|p| !p.is_empty()) as u32;
-                let chars = Csv::field(record, q).chars().count();
+                let chars = record.field(q).chars().count();
                 estimate.push(text_tokens(chars).saturating_add(IMAGE_TOKENS * images));
             }
         }
@@ -405,8 +409,8 @@ impl SampleRows {
         };
         let mut known: HashSet<&str> = HashSet::new();
         for record in records.rows() {
-            let id = Csv::field(record, id_col);
-            if !is_baseline(Csv::field(record, model_col)) && known.insert(id) {
+            let id = record.field(id_col);
+            if !is_baseline(record.field(model_col)) && known.insert(id) {
                 rows.push(id, None, Split::Unknown, None);
             }
         }
@@ -464,13 +468,13 @@ fn read_models_csv(csv: &Csv) -> Result<HashMap<String, ListedModel>, FormatErro
     let (name_col, baseline_col) = (csv.column("display_name"), csv.column("is_baseline"));
     let mut out = HashMap::new();
     for record in csv.rows() {
-        let id = Csv::field(record, model_col);
+        let id = record.field(model_col);
         let baseline = baseline_col
-            .map(|c| Csv::field(record, c).trim())
+            .map(|c| record.field(c).trim())
             .is_some_and(|v| matches!(v, "1" | "true" | "True"));
         let listed = ListedModel {
             display_name: name_col
-                .map(|c| Csv::field(record, c).trim().to_owned())
+                .map(|c| record.field(c).trim().to_owned())
                 .unwrap_or_default(),
             baseline,
             price: price_of(csv, record, id, "models.csv price columns", false)?,
@@ -480,6 +484,27 @@ fn read_models_csv(csv: &Csv) -> Result<HashMap<String, ListedModel>, FormatErro
         }
     }
     Ok(out)
+}
+
+/// Reads a prices file (`model,price_input_usd_per_mtok,price_output_usd_per_mtok[,price_basis]`,
+/// the format of `vlrb pack --prices`): each row's `model` as written, with its prices, sorted by
+/// model. Bad numbers and duplicate models are errors naming the line.
+pub fn read_prices_file(
+    path: &Path,
+) -> Result<Vec<(String, vlrb_core::prices::Price)>, FormatError> {
+    let mut prices: Vec<(String, vlrb_core::prices::Price)> =
+        read_prices(&Csv::read(path, "the prices file")?)?
+            .into_iter()
+            .map(|(model, p)| {
+                let price = vlrb_core::prices::Price {
+                    input: p.input,
+                    output: p.output,
+                };
+                (model, price)
+            })
+            .collect();
+    prices.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(prices)
 }
 
 /// A prices file: model, price_input_usd_per_mtok, price_output_usd_per_mtok[, price_basis].
@@ -492,7 +517,7 @@ fn read_prices(csv: &Csv) -> Result<HashMap<String, Price>, FormatError> {
     let basis = format!("prices file {file_name}");
     let mut out = HashMap::new();
     for record in csv.rows() {
-        let id = Csv::field(record, model_col);
+        let id = record.field(model_col);
         let price = price_of(csv, record, id, &basis, true)?
             .ok_or_else(|| csv.error(record, format!("no price for model {id}")))?;
         if out.insert(id.to_owned(), price).is_some() {
@@ -506,7 +531,7 @@ fn read_prices(csv: &Csv) -> Result<HashMap<String, Price>, FormatError> {
 /// error naming the model. `price_basis`, when present and non-empty, overrides `default_basis`.
 fn price_of(
     csv: &Csv,
-    record: &csv::StringRecord,
+    record: &Record,
     id: &str,
     default_basis: &str,
     required: bool,
@@ -516,7 +541,7 @@ fn price_of(
     } else {
         (csv.column(PRICE_IN), csv.column(PRICE_OUT))
     };
-    let text = |col: Option<usize>| col.map_or("", |c| Csv::field(record, c).trim());
+    let text = |col: Option<usize>| col.map_or("", |c| record.field(c).trim());
     let (input, output) = (text(in_col), text(out_col));
     if input.is_empty() && output.is_empty() {
         return Ok(None);
@@ -534,7 +559,7 @@ fn price_of(
     };
     let basis = csv
         .column("price_basis")
-        .map(|c| Csv::field(record, c).trim())
+        .map(|c| record.field(c).trim())
         .filter(|b| !b.is_empty())
         .unwrap_or(default_basis);
     Ok(Some(Price {

@@ -1,5 +1,5 @@
-//! The real-data / long-format layout: the project's MATH-V and MathVista data (read from temp
-//! copies, priced by a prices file written here), and hand-made long-format directories for the
+//! The real-data / long-format layout: the project's MATH-V and MathVista data (the repository's
+//! `data/`, read from temp copies, priced by a prices file written here), and hand-made long-format directories for the
 //! generic columns and the errors.
 
 use std::collections::HashMap;
@@ -9,23 +9,19 @@ use vlrb_core::Benchmark;
 use vlrb_core::model::{EmbeddingData, Modality, Split};
 use vlrb_formats::{FormatError, PackOptions, load_dir, official, real};
 
-/// `shared/data/<name>` beside the repository.
-fn shared_data(name: &str) -> PathBuf {
+/// The repository's copy of a real data folder, `data/<name>`.
+fn repo_data(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
+        .join("../../data")
         .join(name);
-    assert!(
-        dir.is_dir(),
-        "{} not found: these tests read the project's shared data",
-        dir.display()
-    );
+    assert!(dir.is_dir(), "{} not found", dir.display());
     dir
 }
 
-/// A temp copy of a shared data folder (its top-level files).
+/// A temp copy of a repository data folder (its top-level files).
 fn temp_copy(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(shared_data(name)).unwrap() {
+    for entry in std::fs::read_dir(repo_data(name)).unwrap() {
         let path = entry.unwrap().path();
         if path.is_file() {
             std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
@@ -74,7 +70,7 @@ fn write_prices(path: &Path, models: &[String], skip: Option<&str>) -> HashMap<S
     prices
 }
 
-/// Reads a shared data folder from a temp copy, priced by a prices file.
+/// Reads a repository data folder from a temp copy, priced by a prices file.
 fn read_priced(name: &str) -> (tempfile::TempDir, Benchmark, HashMap<String, (f64, f64)>) {
     let dir = temp_copy(name);
     let prices_path = dir.path().join("prices.csv");
@@ -87,51 +83,39 @@ fn read_priced(name: &str) -> (tempfile::TempDir, Benchmark, HashMap<String, (f6
     (dir, bench, prices)
 }
 
-/// (model id, correct count, N) of every row of the README's per-model table.
-fn readme_accuracies(dir: &Path) -> Vec<(String, usize, usize)> {
-    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
-    readme
-        .lines()
-        .filter_map(|line| {
-            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
-            let id = cells.get(1)?.strip_prefix('`')?.strip_suffix('`')?;
-            let (correct, n) = cells.get(4)?.split_once(" / ")?;
-            Some((id.to_owned(), correct.parse().ok()?, n.parse().ok()?))
-        })
-        .collect()
-}
-
-/// The README's "items no model/run got right: N".
-fn readme_unsolved(dir: &Path) -> usize {
-    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
-    let at = readme
-        .find("got right: ")
-        .expect("an unsolved-items figure")
-        + "got right: ".len();
-    readme[at..]
-        .split(|c: char| !c.is_ascii_digit())
-        .next()
+/// Recounts, with a plain loop over records.csv, each pool model's correct answers and the items no
+/// model answers, and compares them with the benchmark read; `unsolved` is the data README's figure.
+fn check_accuracies(bench: &Benchmark, dir: &Path, models: usize, unsolved: usize) {
+    let pool = pool(dir);
+    assert_eq!(pool.len(), models, "pool size");
+    let mut correct: HashMap<String, usize> = HashMap::new();
+    let mut solved: HashMap<String, bool> = HashMap::new();
+    for r in csv::Reader::from_path(dir.join("records.csv"))
         .unwrap()
-        .parse()
-        .unwrap()
-}
-
-fn check_accuracies(bench: &Benchmark, dir: &Path, models: usize) {
-    let table = readme_accuracies(dir);
-    assert_eq!(table.len(), models, "one README row per model");
-    for (id, correct, n) in table {
+        .records()
+    {
+        let r = r.unwrap();
+        if !pool.contains(&r[1].to_owned()) {
+            continue;
+        }
+        let right = &r[2] == "1";
+        *correct.entry(r[1].to_owned()).or_default() += usize::from(right);
+        *solved.entry(r[0].to_owned()).or_default() |= right;
+    }
+    for id in &pool {
         let j = bench
-            .model_index(&id)
+            .model_index(id)
             .unwrap_or_else(|| panic!("model {id} in the pool"));
         let got = (0..bench.num_samples())
             .filter(|&i| bench.correct(i, j))
             .count();
-        assert_eq!((got, bench.num_samples()), (correct, n), "accuracy of {id}");
+        assert_eq!(got, correct[id], "accuracy of {id}");
     }
-    let unsolved = (0..bench.num_samples())
+    let none_right = (0..bench.num_samples())
         .filter(|&i| (0..bench.num_models()).all(|j| !bench.correct(i, j)))
         .count();
-    assert_eq!(unsolved, readme_unsolved(dir));
+    assert_eq!(none_right, solved.values().filter(|&&s| !s).count());
+    assert_eq!(none_right, unsolved);
 }
 
 /// Recomputes every cost cell from samples.csv and records.csv: input tokens =
@@ -199,7 +183,7 @@ fn reads_math_v() {
     assert_eq!(splits, [2128, 304, 608]);
     let gemini = bench.model_index("Gemini-Pro").unwrap();
     assert_eq!((0..3040).filter(|&i| bench.correct(i, gemini)).count(), 537);
-    check_accuracies(&bench, dir.path(), 15);
+    check_accuracies(&bench, dir.path(), 15, 1094);
     check_costs(&bench, dir.path(), &prices);
 
     let m = &bench.models[gemini];
@@ -241,7 +225,7 @@ fn reads_mathvista() {
     assert_eq!((0..1000).filter(|&i| bench.correct(i, bard)).count(), 348);
     assert!(bench.model_index("random_guess").is_none());
     assert!(bench.model_index("frequent_guess").is_none());
-    check_accuracies(&bench, dir.path(), 21);
+    check_accuracies(&bench, dir.path(), 21, 212);
     check_costs(&bench, dir.path(), &prices);
     let sets: Vec<(&str, usize)> = bench
         .embeddings
@@ -270,6 +254,29 @@ fn math_v_exports_and_reads_back() {
     assert!(back == expected, "the export reads back identically");
 }
 
+/// Empties the price columns of `model` in a models.csv.
+fn blank_prices(path: &Path, model: &str) {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (id, p_in, p_out) = (
+        col("model"),
+        col("price_input_usd_per_mtok"),
+        col("price_output_usd_per_mtok"),
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let mut writer = csv::Writer::from_path(path).unwrap();
+    writer.write_record(&headers).unwrap();
+    for row in rows {
+        let mut fields: Vec<&str> = row.iter().collect();
+        if fields[id] == model {
+            (fields[p_in], fields[p_out]) = ("", "");
+        }
+        writer.write_record(&fields).unwrap();
+    }
+    writer.flush().unwrap();
+}
+
 #[test]
 fn a_missing_price_names_the_model() {
     let dir = temp_copy("math-v");
@@ -284,7 +291,11 @@ fn a_missing_price_names_the_model() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("no price for model SPHINX-v2"), "{err}");
-    // Without a prices file the data's empty price columns name the first model.
+    // Without a prices file, a model whose models.csv price columns are empty is named.
+    blank_prices(
+        &dir.path().join("models.csv"),
+        "ChatGPT3.5-CoT (Text+Image Caption)",
+    );
     let err = real::read(dir.path(), &PackOptions::default())
         .map(|_| ())
         .unwrap_err()

@@ -18,7 +18,10 @@ use form::{Fields, SandboxForm};
 
 /// The sandbox section.
 #[component]
-pub fn Sandbox(loaded: Arc<Loaded>) -> impl IntoView {
+pub fn Sandbox(
+    /// The benchmark on screen, with what the board derives from it.
+    loaded: Arc<Loaded>,
+) -> impl IntoView {
     let state = use_app_state();
     let has = |m: Modality| loaded.bench.embeddings.iter().any(|e| e.modality == m);
     let mut feature_options: Vec<(&'static str, &'static str)> = Vec::new();
