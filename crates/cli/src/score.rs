@@ -80,16 +80,17 @@ pub fn eval(args: EvalArgs) -> Result<(), String> {
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let rows = parse_predictions(&bytes, &file_name).map_err(|e| e.to_string())?;
     let resolved = resolve(&bench, &rows).map_err(|e| format!("{}: {e}", predictions.display()))?;
+    let scenario = scenario(bench, &args.what_if)?;
+    let scored = scenario
+        .evaluate(&resolved.routing)
+        .map_err(|e| format!("{}: {e}", predictions.display()))?;
+    // Only once scoring succeeded: an error stays the one message on stderr.
     if resolved.ignored_rows > 0 {
         eprintln!(
             "ignored {} rows for train/dev samples",
             resolved.ignored_rows
         );
     }
-    let scenario = scenario(bench, &args.what_if)?;
-    let scored = scenario
-        .evaluate(&resolved.routing)
-        .map_err(|e| format!("{}: {e}", predictions.display()))?;
     if args.json {
         println!(
             "{}",
@@ -159,7 +160,7 @@ fn scenario(bench: Arc<Benchmark>, args: &WhatIfArgs) -> Result<Scenario, String
 
 /// An `eval`-shaped JSON document: the plain fields of [`crate::evaluation_json`] plus, overall
 /// and per dataset, the optimality metrics and `picks_per_model` over the pool's models.
-fn entry_json(
+pub(crate) fn entry_json(
     scenario: &Scenario,
     scored: &ScoredEvaluation,
     ignored_rows: usize,

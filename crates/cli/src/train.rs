@@ -149,7 +149,24 @@ fn train_with<C: Compute>(
         None => json!(null),
     };
     if json {
-        let mut doc = crate::evaluation_json(&evaluation, 0, None);
+        // The same fields as `vlrb eval --json` (optimality and picks per model included), under
+        // the benchmark as published; the scenario needs no embeddings.
+        let published =
+            vlrb_core::scenario::Scenario::published(std::sync::Arc::new(vlrb_core::Benchmark {
+                name: bench.name.clone(),
+                provenance: bench.provenance.clone(),
+                models: bench.models.clone(),
+                samples: bench.samples.clone(),
+                quality: bench.quality.clone(),
+                cost: bench.cost.clone(),
+                bounds: bench.bounds.clone(),
+                tokens: bench.tokens.clone(),
+                embeddings: Vec::new(),
+            }));
+        let scored = published
+            .evaluate(&outcome.test)
+            .map_err(|e| format!("cannot score the test picks: {e}"))?;
+        let mut doc = crate::score::entry_json(&published, &scored, 0, None);
         doc["router"] = json!(outcome.router.as_str());
         doc["lambda"] = lambda;
         doc["cost_scale"] = json!(outcome.cost_scale);

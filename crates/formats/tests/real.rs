@@ -282,9 +282,11 @@ fn a_missing_price_names_the_model() {
     let dir = temp_copy("math-v");
     let prices_path = dir.path().join("prices.csv");
     write_prices(&prices_path, &pool(dir.path()), Some("SPHINX-v2"));
+    // The repo's models.csv prices every model: blank SPHINX-v2 there too, so no source prices it.
+    blank_prices(&dir.path().join("models.csv"), "SPHINX-v2");
     let opts = PackOptions {
         name: None,
-        prices: Some(prices_path),
+        prices: Some(prices_path.clone()),
     };
     let err = real::read(dir.path(), &opts)
         .map(|_| ())
@@ -292,6 +294,7 @@ fn a_missing_price_names_the_model() {
         .to_string();
     assert!(err.contains("no price for model SPHINX-v2"), "{err}");
     // Without a prices file, a model whose models.csv price columns are empty is named.
+    std::fs::remove_file(&prices_path).unwrap();
     blank_prices(
         &dir.path().join("models.csv"),
         "ChatGPT3.5-CoT (Text+Image Caption)",

@@ -47,7 +47,10 @@ fn knn_run_routes_every_test_sample_and_reports_progress() {
     );
     assert_eq!(result.sweep.len(), 1);
     assert_eq!(result.fallback, None);
-    assert_eq!(result.entry_name(), "knn concat λ=- seed 42 (trained here)");
+    assert_eq!(
+        result.entry_name(),
+        "knn concat λ=inf seed 42 (trained here)"
+    );
     let weights: serde_json::Value = serde_json::from_str(&result.weights_json).unwrap();
     assert_eq!(weights["bundle_sha256"], "sha");
 }
