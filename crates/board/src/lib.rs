@@ -4,7 +4,7 @@
 //!   unique row names;
 //! - [`rows`]: scoring entries on a filtered subset with the global bounds, the Pareto flag, the
 //!   gap to the Oracle, breakdowns, sorting;
-//! - [`format`]: number formats (display and the `data-value` hook);
+//! - [`mod@format`]: number formats (display and the `data-value` hook);
 //! - [`export`]: the CSV and JSON exports;
 //! - [`upload`]: scoring uploaded predictions, their persistence format, the template;
 //! - [`urlstate`]: the view state carried by permalinks.

@@ -159,7 +159,7 @@ fn train_with<C: Compute>(
                 samples: bench.samples.clone(),
                 quality: bench.quality.clone(),
                 cost: bench.cost.clone(),
-                bounds: bench.bounds.clone(),
+                bounds: bench.bounds,
                 tokens: bench.tokens.clone(),
                 embeddings: Vec::new(),
             }));

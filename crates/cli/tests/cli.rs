@@ -1,6 +1,7 @@
 //! The `vlrb` command-line contract on the official-tiny fixture: `pack` reproduces the committed
 //! fixture bundle, `info`/`eval`/`baselines --json` reproduce the fixture's expected files exactly,
 //! bad input exits non-zero naming the culprit, and `export` then `pack` round-trips.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

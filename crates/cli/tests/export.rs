@@ -1,5 +1,6 @@
 //! `vlrb export` writes what the official toolkit's loaders open and prints the toolkit's encoder
 //! flags; `vlrb train` on a text-only bundle trains on text by default.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,5 +1,6 @@
 //! `vlrb info --json` on the bundles the site serves (public/bundles): the demo is the synthetic
 //! VL-RouterBench shape, the real bundles load with their provenance.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 use std::path::Path;
 use std::process::Command;

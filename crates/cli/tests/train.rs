@@ -1,5 +1,6 @@
 //! `vlrb train` and the routers on the fixture benchmark (tests/fixtures-official-tiny, read with
 //! vlrb-formats): known facts, determinism, and train -> eval parity through the binary.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

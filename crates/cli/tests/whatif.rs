@@ -1,5 +1,6 @@
 //! The what-if contract of `vlrb eval` / `vlrb baselines` (`--pool`, `--prices`, the optimality
 //! metrics and `picks_per_model`) and `vlrb info --json`'s `tokens`.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,7 @@
 //! The fixture benchmark (tests/fixtures-official-tiny, packed into tests/fixture-tiny.vlrb by
 //! `vlrb pack`) against its independently computed expected results. Runs natively and in headless
 //! Chromium (wasm-bindgen-test).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 use serde_json::Value;
 use vlrb_core::baselines::Baseline;

@@ -3,6 +3,7 @@
 //! product against a plain loop written in the fixed summation order (sum over k from zero in
 //! blocks of 256, blocks added to C in order), every other kernel and a short MLP fit across
 //! widths, and a checksum of the product's bits that native and wasm runs both assert.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 use vlrb_core::routers::Control;
 use vlrb_core::routers::compute::{AdamStep, Compute, Cpu, Gemm};

@@ -1,6 +1,7 @@
 //! Property tests: protocol invariants on random benchmarks, and arbitrary or mangled input to the
 //! predictions parser and the bundle decoder (an error every time, never a panic).
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 use proptest::prelude::*;
 use vlrb_core::baselines::{Baseline, oracle_pick};

@@ -1,5 +1,6 @@
 //! Routers on hand-made benchmarks: a perfect feature recovers the cheapest-correct labels at
 //! lambda = inf, training is deterministic per seed, and features follow the protocol.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 use vlrb_core::baselines::{cheapest_correct, oracle_pick};
 use vlrb_core::model::{BitMatrix, CostBounds, EmbeddingSet, Modality, Model, Provenance, Samples};

@@ -1,6 +1,7 @@
 //! What-if views (model pool, edited prices) and the optimality metrics, on the official-tiny
 //! fixture and the real MATH-V bundle, against plain loops written here (not the code under test).
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

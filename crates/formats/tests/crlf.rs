@@ -1,6 +1,7 @@
 //! Every CSV reader names the line an editor shows, for CRLF files (what Python's `csv` module
 //! writes) and quoted fields holding line breaks: records.csv, samples.csv, models.csv, a prices
 //! file, the token statistics of the official layout, and uploaded predictions.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 use std::path::{Path, PathBuf};
 

@@ -1,5 +1,6 @@
 //! The official release layout: reading the official-tiny fixture, writing it back, and the errors
 //! for broken copies.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 use std::io::Read;
 

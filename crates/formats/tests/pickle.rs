@@ -1,6 +1,7 @@
 //! The id-list pickles (model_index.pkl, sample_index.pkl, sample_ids.pkl): what CPython writes is
 //! read back under every binary protocol, what vlrb writes reads back, and anything that is not a
 //! list of strings (including arbitrary bytes) is a typed error, never a panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 use proptest::prelude::*;
 use vlrb_formats::pickle::{PickleError, read_strings, to_bytes};

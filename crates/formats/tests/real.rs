@@ -1,6 +1,7 @@
 //! The real-data / long-format layout: the project's MATH-V and MathVista data (the repository's
 //! `data/`, read from temp copies, priced by a prices file written here), and hand-made long-format directories for the
 //! generic columns and the errors.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,7 @@
 //! The toolkit's side files in the official layout: export writes SPLITS/*.jsonl and the id pickles,
 //! pack honours them (the split, the model order) and names the first sample or model that
 //! disagrees.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,7 @@
 //! Each WGSL kernel against the CPU reference on small shapes: natively on whatever adapter wgpu
 //! finds (here Mesa's llvmpipe software Vulkan), and in headless Chromium's WebGPU (SwiftShader,
 //! `--enable-unsafe-webgpu` from this crate's `webdriver.json`). A missing adapter fails the tests.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 use vlrb_core::routers::compute::{AdamStep, Compute, Cpu, Gemm};
 use vlrb_core::routers::rng::SplitMix64;

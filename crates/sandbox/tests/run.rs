@@ -1,4 +1,5 @@
 //! The sandbox's training run on the official-tiny fixture, natively on the CPU backend.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 use vlrb_core::Split;
 use vlrb_core::routers::RouterKind;

@@ -1,5 +1,6 @@
 //! The training worker stays small: its wasm build depends on the sandbox and the core, never on
 //! the UI's leptos or plotters (checked over `cargo tree` of the wasm32 target).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 use std::path::Path;
 use std::process::Command;

@@ -5,7 +5,7 @@
 //! Shape: 30,540 samples over the 14 datasets, the 17 official models (catalog ids, names and
 //! prices), a 70/10/20 split stratified by dataset, 1,024-d text and vision embeddings.
 //!
-//! Correctness. Per-model per-dataset accuracies come from [`calibration`]. Within each (dataset,
+//! Correctness. Per-model per-dataset accuracies come from [`mod@calibration`]. Within each (dataset,
 //! split) stratum, model j answers exactly `round(accuracy x stratum size)` samples (largest
 //! remainder per model and split), namely those with the highest score
 //! `u_ij = -gamma (b_i + rho s_j h_i) + lambda w_j . z_i + e_ij`: b is a difficulty shared by all

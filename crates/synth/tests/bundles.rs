@@ -1,6 +1,7 @@
 //! The shipped bundles: regeneration reproduces the committed bytes, the demo meets its calibration
 //! targets, the compression's recorded error is the measured one, and the real bundles carry the
 //! per-model accuracies of their data READMEs.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 use std::path::{Path, PathBuf};
 
