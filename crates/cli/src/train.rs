@@ -151,18 +151,9 @@ fn train_with<C: Compute>(
     if json {
         // The same fields as `vlrb eval --json` (optimality and picks per model included), under
         // the benchmark as published; the scenario needs no embeddings.
-        let published =
-            vlrb_core::scenario::Scenario::published(std::sync::Arc::new(vlrb_core::Benchmark {
-                name: bench.name.clone(),
-                provenance: bench.provenance.clone(),
-                models: bench.models.clone(),
-                samples: bench.samples.clone(),
-                quality: bench.quality.clone(),
-                cost: bench.cost.clone(),
-                bounds: bench.bounds,
-                tokens: bench.tokens.clone(),
-                embeddings: Vec::new(),
-            }));
+        let published = vlrb_core::scenario::Scenario::published(std::sync::Arc::new(
+            bench.without_embeddings(),
+        ));
         let scored = published
             .evaluate(&outcome.test)
             .map_err(|e| format!("cannot score the test picks: {e}"))?;
