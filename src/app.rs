@@ -8,7 +8,7 @@ use vlrb_core::bundle::PROTOCOL_VERSION;
 
 use crate::components::{
     Breakdowns, Controls, FormatHelp, Header, Leaderboard, ParetoPlot, Provenance, Sandbox, Status,
-    Uploads,
+    Uploads, WhatIfBanner, WhatIfPanel,
 };
 use crate::state::{AppState, Phase, intervals, loading};
 use crate::web;
@@ -38,14 +38,17 @@ pub fn App() -> impl IntoView {
             data-state=data_state
             data-ready-ms=move || state.ready_ms.get().map(vlrb_board::raw)
             data-load-timings=move || state.load_timings.get()
+            data-board-ms=move || state.board.get().map(|b| vlrb_board::raw(b.ms))
         >
             <Status/>
             {move || state.loaded.get().map(|loaded| view! {
                 <Provenance loaded=loaded.clone()/>
+                <WhatIfBanner/>
                 <Controls loaded=loaded.clone()/>
                 <Leaderboard loaded=loaded.clone()/>
                 <Breakdowns loaded=loaded.clone()/>
                 <ParetoPlot/>
+                <WhatIfPanel loaded=loaded.clone()/>
                 <Uploads loaded=loaded.clone()/>
                 <Sandbox loaded=loaded.clone()/>
                 <FormatHelp loaded/>

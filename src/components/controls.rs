@@ -60,9 +60,12 @@ pub fn Controls(
     };
     let export_loaded = loaded.clone();
     let export = move |json: bool| {
-        let Some(rows) = state.rows.get_untracked() else {
+        let (Some(rows), Some(view)) = (state.rows.get_untracked(), state.scenario.get_untracked())
+        else {
             return;
         };
+        let what_if = state.what_if.get_untracked();
+        let (pool, column_ids) = vlrb_board::pool_ids(&view.scenario);
         let l = &export_loaded;
         let context = ExportContext {
             benchmark: &l.info.name,
@@ -71,6 +74,12 @@ pub fn Controls(
             bundle_sha256: &l.sha256,
             protocol_version: PROTOCOL_VERSION,
             subset: state.filter().describe(),
+            pool,
+            price_edits: what_if
+                .prices
+                .as_deref()
+                .filter(|_| view.scenario.is_repriced()),
+            column_ids,
         };
         let result = if json {
             match vlrb_board::to_json(&context, &rows) {

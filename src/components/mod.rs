@@ -3,6 +3,7 @@
 
 pub mod breakdowns;
 pub mod controls;
+pub mod distribution;
 pub mod format_help;
 pub mod header;
 pub mod leaderboard;
@@ -10,6 +11,7 @@ pub mod plot;
 pub mod sandbox;
 pub mod status;
 pub mod uploads;
+pub mod whatif;
 
 pub use breakdowns::Breakdowns;
 pub use controls::Controls;
@@ -20,3 +22,4 @@ pub use plot::ParetoPlot;
 pub use sandbox::Sandbox;
 pub use status::{Provenance, Status};
 pub use uploads::Uploads;
+pub use whatif::{WhatIfBanner, WhatIfPanel};

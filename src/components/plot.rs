@@ -25,7 +25,7 @@ pub fn ParetoPlot() -> impl IntoView {
     });
     // The sandbox's last sweep, re-scored under the current filter like any row.
     let sweep_rows = Memo::new(move |_| {
-        let (Some(loaded), Some(curve)) = (state.loaded.get(), state.sweep.get()) else {
+        let (Some(view), Some(curve)) = (state.scenario.get(), state.sweep.get()) else {
             return Vec::new();
         };
         let entries: Vec<Entry> = curve
@@ -33,7 +33,8 @@ pub fn ParetoPlot() -> impl IntoView {
             .iter()
             .map(|(lambda, routing)| Entry::upload(format!("λ={lambda}"), routing.clone()))
             .collect();
-        vlrb_board::score(&loaded.bench, &entries, &state.filter())
+        // Under a pool the sweep's points that use excluded models are not drawn.
+        vlrb_board::score(&view.scenario, &entries, &state.filter()).rows
     });
     let svg = move || {
         let mut all = points.get();

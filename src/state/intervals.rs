@@ -2,20 +2,26 @@
 //! about 25 ms so the page stays responsive; a newer filter or set of entries abandons a stale run.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use vlrb_board::{Entry, Filter};
+use vlrb_board::{Entry, Filter, WhatIf};
+use vlrb_core::Routing;
 use vlrb_core::bootstrap::{DEFAULT_RESAMPLES, DEFAULT_SEED, EntryInterval, PairedBootstrap};
+use vlrb_core::model::Benchmark;
 
-use super::AppState;
+use super::{AppState, ScenarioView};
 use crate::web;
 
-/// Bootstrap results for one (filter, entries) state.
+/// The state bootstrap results belong to: filter, what-if view and entry names.
+type Key = (Filter, WhatIf, Vec<String>);
+
+/// Bootstrap results for one (filter, what-if, entries) state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Intervals {
-    /// The filter and entry names they were computed for.
-    pub key: (Filter, Vec<String>),
+    /// The filter, what-if view and entry names they were computed for.
+    pub key: Key,
     /// Each entry's intervals, or why they could not be computed.
     pub by_name: Result<HashMap<String, EntryInterval>, String>,
     /// Milliseconds the computation took.
@@ -23,36 +29,42 @@ pub struct Intervals {
 }
 
 impl Intervals {
-    /// Whether these are the intervals of this filter and these entries.
-    pub fn is_for(&self, filter: &Filter, entries: &[Entry]) -> bool {
-        self.key.0 == *filter && self.key.1.iter().eq(entries.iter().map(|e| &e.name))
+    /// Whether these are the intervals of this filter, what-if view and these entries.
+    pub fn is_for(&self, filter: &Filter, what_if: &WhatIf, entries: &[Entry]) -> bool {
+        self.key.0 == *filter
+            && self.key.1 == *what_if
+            && self.key.2.iter().eq(entries.iter().map(|e| &e.name))
     }
 }
 
 /// Recomputes the intervals whenever the filter or the entries change.
 pub fn keep_computed(state: AppState) {
     Effect::new(move |_| {
-        let Some(loaded) = state.loaded.get() else {
+        let Some(view) = state.scenario.get() else {
             return;
         };
         let entries = state.entries();
         let filter = state.filter();
+        let what_if = state.what_if.get();
         if state
             .intervals
             .get_untracked()
-            .is_some_and(|i| i.is_for(&filter, &entries))
+            .is_some_and(|i| i.is_for(&filter, &what_if, &entries))
         {
             return;
         }
         let key = (
             filter.clone(),
+            what_if,
             entries.iter().map(|e| e.name.clone()).collect::<Vec<_>>(),
         );
         spawn_local(async move {
-            let stale = move |key: &(Filter, Vec<String>)| {
+            let stale = move |key: &Key| {
                 untrack(|| {
                     let names = state.entries().into_iter().map(|e| e.name);
-                    state.filter() != key.0 || !names.eq(key.1.iter().cloned())
+                    state.filter() != key.0
+                        || state.what_if.get() != key.1
+                        || !names.eq(key.2.iter().cloned())
                 })
             };
             web::yield_now().await;
@@ -60,9 +72,10 @@ pub fn keep_computed(state: AppState) {
                 return;
             }
             let t0 = web::now_ms();
-            let routings: Vec<&vlrb_core::Routing> = entries.iter().map(|e| &*e.routing).collect();
-            let contenders: Vec<bool> = entries.iter().map(|e| !e.is_oracle()).collect();
-            let bench = &loaded.bench;
+            let (bench, in_view) = in_view(&view, &entries);
+            let routings: Vec<&Routing> = in_view.iter().map(|(_, _, r)| r).collect();
+            let contenders: Vec<bool> = in_view.iter().map(|(_, c, _)| *c).collect();
+            let bench = &*bench;
             let mut run = match PairedBootstrap::new(
                 bench,
                 &routings,
@@ -95,10 +108,10 @@ pub fn keep_computed(state: AppState) {
                 }
             }
             let result = run.finish();
-            let by_name = entries
-                .iter()
+            let by_name = in_view
+                .into_iter()
                 .zip(result.entries)
-                .map(|(e, i)| (e.name.clone(), i))
+                .map(|((name, _, _), i)| (name, i))
                 .collect();
             state.intervals.set(Some(Intervals {
                 key,
@@ -107,4 +120,45 @@ pub fn keep_computed(state: AppState) {
             }));
         });
     });
+}
+
+/// The benchmark the intervals are drawn on, and each entry's name, whether it contends (not the
+/// Oracle) and its routing in that benchmark's columns. For a what-if view that is the view's
+/// restricted benchmark (the pool's columns, the view's costs and bounds), and entries that pick
+/// excluded models are left out (they are not scored).
+fn in_view(
+    view: &ScenarioView,
+    entries: &[Entry],
+) -> (Arc<Benchmark>, Vec<(String, bool, Routing)>) {
+    let scenario = &view.scenario;
+    let k = scenario.bench().num_models();
+    let (bench, column_of) = if view.is_published() {
+        (
+            scenario.bench().clone(),
+            (0..k).map(Some).collect::<Vec<_>>(),
+        )
+    } else {
+        let mut column_of = vec![None; k];
+        for (c, &j) in scenario.pool().columns().iter().enumerate() {
+            column_of[j] = Some(c);
+        }
+        (Arc::new(scenario.restricted()), column_of)
+    };
+    let routed = entries
+        .iter()
+        .filter_map(|e| {
+            let picks = e
+                .routing
+                .picks
+                .iter()
+                .map(|&j| column_of[j])
+                .collect::<Option<Vec<_>>>()?;
+            let routing = Routing {
+                rows: e.routing.rows.clone(),
+                picks,
+            };
+            Some((e.name.clone(), !e.is_oracle(), routing))
+        })
+        .collect();
+    (bench, routed)
 }

@@ -8,6 +8,7 @@ use vlrb_board::{Entry, upload};
 use vlrb_core::bundle;
 use vlrb_core::model::Benchmark;
 use vlrb_core::predictions::SampleIndex;
+use vlrb_core::scenario::Scenario;
 
 use super::AppState;
 use crate::web::{self, BenchInfo, SubmissionInfo};
@@ -18,7 +19,7 @@ const INDEX: &str = "bundles/index.json";
 const SUBMISSIONS: &str = "submissions/index.json";
 
 /// A decoded benchmark with what the board derives from it once.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Loaded {
     /// Its line of `bundles/index.json`.
     pub info: BenchInfo,
@@ -28,8 +29,10 @@ pub struct Loaded {
     pub index: Arc<SampleIndex>,
     /// The bundle's SHA-256.
     pub sha256: String,
-    /// Baselines and single models.
-    pub builtin: Vec<Entry>,
+    /// The benchmark as published (every model, the bundle's costs and bounds).
+    pub published: Arc<Scenario>,
+    /// Baselines and single models, as published.
+    pub builtin: Arc<Vec<Entry>>,
 }
 
 impl Loaded {
@@ -115,6 +118,10 @@ pub async fn load(state: AppState, info: BenchInfo) {
     let generation = state.load_generation.get_value() + 1;
     state.load_generation.set_value(generation);
     let current = move || state.load_generation.get_value() == generation;
+    // A what-if view belongs to its benchmark: another benchmark starts as published.
+    if state.bench.get_untracked().as_deref() != Some(info.name.as_str()) {
+        state.what_if.set(Default::default());
+    }
     state.bench.set(Some(info.name.clone()));
     state.loaded.set(None);
     state.extra.set(Vec::new());
@@ -169,7 +176,8 @@ pub async fn load(state: AppState, info: BenchInfo) {
     let t_decoded = web::now_ms();
     let bench = Arc::new(bench);
     let index = Arc::new(SampleIndex::new(&bench));
-    let builtin = vlrb_board::builtin_entries(&bench);
+    let published = Arc::new(Scenario::published(bench.clone()));
+    let builtin = Arc::new(vlrb_board::builtin_entries(&published));
     let t_routed = web::now_ms();
     // Filters and selections from a link that do not exist here are dropped.
     if state
@@ -200,6 +208,7 @@ pub async fn load(state: AppState, info: BenchInfo) {
         bench: bench.clone(),
         index: index.clone(),
         sha256: header.sha256,
+        published,
         builtin,
     })));
     state.phase.set(Phase::Submissions);

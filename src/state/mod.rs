@@ -4,23 +4,26 @@
 //! - [`loading`]: the list of benchmarks, downloading and decoding one, its submissions and stored
 //!   uploads;
 //! - [`intervals`]: the bootstrap intervals, computed in slices after the board paints;
-//! - [`training`]: the sandbox's training worker and what its messages change.
+//! - [`training`]: the sandbox's training worker and what its messages change;
+//! - [`whatif`]: the pool and prices the board is scored under.
 
 pub mod intervals;
 pub mod loading;
 pub mod training;
+pub mod whatif;
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use vlrb_board::urlstate::ViewState;
-use vlrb_board::{Entry, Filter, Row, SortKey, TakenNames, upload};
+use vlrb_board::{Entry, ExcludedRow, Filter, Row, SortKey, TakenNames, WhatIf, upload};
 use vlrb_core::metrics::Routing;
 use vlrb_sandbox::TrainForm;
 
 use crate::web::{self, BenchInfo};
 pub use intervals::Intervals;
 pub use loading::{Loaded, Phase};
+pub use whatif::{ScenarioView, ScoredBoard};
 
 /// A message shown next to the upload control.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +76,8 @@ pub struct AppState {
     pub sort: RwSignal<(SortKey, bool)>,
     /// Selected rows, in selection order.
     pub selected: RwSignal<Vec<String>>,
+    /// The what-if pool and price edits (in the URL).
+    pub what_if: RwSignal<WhatIf>,
     /// Sandbox settings of the last run started (in the URL).
     pub train: RwSignal<Option<TrainForm>>,
     /// The last sandbox lambda sweep (drawn on the plot).
@@ -86,8 +91,14 @@ pub struct AppState {
     /// Bumped by each load, so a stale one stops.
     pub load_generation: StoredValue<u64>,
     notice_counter: StoredValue<u64>,
+    /// The scenario of the what-if view on the loaded benchmark.
+    pub scenario: Memo<Option<ScenarioView>>,
+    /// Every entry scored under the scenario on the filter (unsorted, without intervals).
+    pub board: Memo<Option<ScoredBoard>>,
     /// The board's rows: scored, with intervals when they match, sorted.
     pub rows: Memo<Option<Vec<Row>>>,
+    /// Rows that pick models outside the pool (not scored).
+    pub excluded: Memo<Vec<ExcludedRow>>,
 }
 
 /// The state the app provides.
@@ -113,18 +124,40 @@ impl AppState {
             sort: RwSignal::new((initial.sort, initial.descending)),
             selected: RwSignal::new(initial.selected),
             train: RwSignal::new(initial.train),
+            what_if: RwSignal::new(initial.what_if),
             sweep: RwSignal::new(None),
             intervals: RwSignal::new(None),
             ready_ms: RwSignal::new(None),
             load_timings: RwSignal::new(None),
             load_generation: StoredValue::new(0),
             notice_counter: StoredValue::new(0),
-            // Replaced right below (the memo reads the other signals of this state).
+            // Replaced right below (the memos read the other signals of this state).
+            scenario: Memo::new(|_| None),
+            board: Memo::new(|_| None),
             rows: Memo::new(|_| None),
+            excluded: Memo::new(|_| Vec::new()),
+        };
+        let scenario = Memo::new(move |_| {
+            let loaded = base.loaded.get()?;
+            Some(base.what_if.with(|w| ScenarioView::of(&loaded, w)))
+        });
+        let with_scenario = AppState { scenario, ..base };
+        let board = Memo::new(move |_| {
+            let view = scenario.get()?;
+            Some(ScoredBoard::of(
+                &view,
+                &with_scenario.entries(),
+                &with_scenario.filter(),
+            ))
+        });
+        let with_board = AppState {
+            board,
+            ..with_scenario
         };
         AppState {
-            rows: Memo::new(move |_| base.board_rows()),
-            ..base
+            rows: Memo::new(move |_| with_board.board_rows()),
+            excluded: Memo::new(move |_| board.get().map(|b| b.board.excluded).unwrap_or_default()),
+            ..with_board
         }
     }
 
@@ -136,12 +169,12 @@ impl AppState {
         }
     }
 
-    /// Every entry of the board: built-ins, submissions, uploads.
+    /// Every entry of the board: built-ins (of the what-if view), submissions, uploads.
     pub fn entries(&self) -> Vec<Entry> {
-        let Some(loaded) = self.loaded.get() else {
+        let Some(view) = self.scenario.get() else {
             return Vec::new();
         };
-        let mut all = loaded.builtin.clone();
+        let mut all = (*view.builtin).clone();
         all.extend(self.extra.get());
         all.extend(self.uploads.get());
         all
@@ -169,18 +202,19 @@ impl AppState {
             descending,
             selected: self.selected.get(),
             train: self.train.get(),
+            what_if: self.what_if.get(),
         }
     }
 
     /// The board's rows: every entry scored on the filter, with the bootstrap intervals when they
     /// are for this filter and these entries, sorted.
     fn board_rows(&self) -> Option<Vec<Row>> {
-        let loaded = self.loaded.get()?;
+        let mut rows = self.board.get()?.board.rows;
         let filter = self.filter();
         let entries = self.entries();
-        let mut rows = vlrb_board::score(&loaded.bench, &entries, &filter);
+        let what_if = self.what_if.get();
         if let Some(iv) = self.intervals.get()
-            && iv.is_for(&filter, &entries)
+            && iv.is_for(&filter, &what_if, &entries)
             && let Ok(by_name) = &iv.by_name
         {
             vlrb_board::attach_intervals(&mut rows, by_name);

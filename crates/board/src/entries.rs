@@ -7,7 +7,8 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use vlrb_core::baselines::Baseline;
 use vlrb_core::metrics::Routing;
-use vlrb_core::model::{Benchmark, Split};
+use vlrb_core::model::Split;
+use vlrb_core::scenario::Scenario;
 
 /// Name of the Oracle baseline: an upper bound, never a contender.
 pub const ORACLE: &str = "Oracle";
@@ -102,17 +103,19 @@ impl Entry {
     }
 }
 
-/// The five baselines followed by every single model (named by display name).
-pub fn builtin_entries(bench: &Benchmark) -> Vec<Entry> {
+/// The five baselines followed by every single model of the view's pool (named by display
+/// name): the baselines route among the pool's models at the view's costs.
+pub fn builtin_entries(scenario: &Scenario) -> Vec<Entry> {
+    let bench = scenario.bench();
     let rows = bench.samples.rows_in(Split::Test);
     let baselines = Baseline::ALL.iter().map(|b| Entry {
         name: b.name().to_owned(),
         kind: Kind::Baseline,
-        routing: Arc::new(b.route(bench)),
+        routing: Arc::new(scenario.route(*b)),
         meta: None,
     });
-    let models = bench.models.iter().enumerate().map(|(j, m)| Entry {
-        name: m.name.clone(),
+    let models = scenario.pool().columns().iter().map(|&j| Entry {
+        name: bench.models[j].name.clone(),
         kind: Kind::Model,
         routing: Arc::new(Routing {
             rows: rows.clone(),

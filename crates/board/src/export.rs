@@ -1,6 +1,9 @@
 //! The board's CSV and JSON exports: numbers in CLI units, always with their source.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
+use vlrb_core::scenario::Scenario;
 
 use crate::format::raw;
 use crate::rows::Row;
@@ -36,10 +39,18 @@ pub struct ExportRow<'a> {
     pub tied_with_leader: Option<bool>,
     /// Throughput, K tokens/s.
     pub throughput_ktps: Option<f64>,
+    /// Share of samples routed to the Oracle's pick, fraction.
+    pub optimal_selection: f64,
+    /// Oracle's cost over this row's cost.
+    pub cost_vs_oracle: f64,
+    /// This row's accuracy over the Oracle's.
+    pub accuracy_vs_oracle: f64,
+    /// Samples sent to each model of the pool, by model id.
+    pub picks_per_model: BTreeMap<&'a str, usize>,
 }
 
-/// The export view of rows.
-pub fn export_rows(rows: &[Row]) -> Vec<ExportRow<'_>> {
+/// The export view of rows; `column_ids` is each model column's id, `None` outside the pool.
+pub fn export_rows<'a>(rows: &'a [Row], column_ids: &[Option<&'a str>]) -> Vec<ExportRow<'a>> {
     rows.iter()
         .map(|r| ExportRow {
             entry: &r.name,
@@ -56,6 +67,14 @@ pub fn export_rows(rows: &[Row]) -> Vec<ExportRow<'_>> {
             rank_score_ci: r.interval.map(|i| [i.rank_score.low, i.rank_score.high]),
             tied_with_leader: r.interval.map(|i| i.tied_with_leader),
             throughput_ktps: r.throughput_ktps,
+            optimal_selection: r.optimality.optimal_selection,
+            cost_vs_oracle: r.optimality.cost_vs_oracle,
+            accuracy_vs_oracle: r.optimality.accuracy_vs_oracle,
+            picks_per_model: column_ids
+                .iter()
+                .zip(&r.picks_per_model)
+                .filter_map(|(id, &n)| id.map(|id| (id, n)))
+                .collect(),
         })
         .collect()
 }
@@ -75,6 +94,25 @@ pub struct ExportContext<'a> {
     pub protocol_version: &'a str,
     /// Filter description.
     pub subset: String,
+    /// The pool's model ids (every model for the benchmark as published).
+    pub pool: Vec<&'a str>,
+    /// Price edits of a what-if view (`<id>:<input>:<output>,...`); none as published.
+    pub price_edits: Option<&'a str>,
+    /// Each model column's id, `None` outside the pool (keys of `picks_per_model`).
+    #[serde(skip)]
+    pub column_ids: Vec<Option<&'a str>>,
+}
+
+/// The pool's model ids and each column's id within the pool (for [`ExportContext`]).
+pub fn pool_ids(scenario: &Scenario) -> (Vec<&str>, Vec<Option<&str>>) {
+    let bench = scenario.bench();
+    let column_ids = bench
+        .models
+        .iter()
+        .enumerate()
+        .map(|(j, m)| scenario.pool().contains(j).then_some(m.id.as_str()))
+        .collect::<Vec<_>>();
+    (column_ids.iter().flatten().copied().collect(), column_ids)
 }
 
 /// The board as a JSON document: context plus rows.
@@ -87,7 +125,7 @@ pub fn to_json(context: &ExportContext<'_>, rows: &[Row]) -> Result<String, serd
     }
     serde_json::to_string_pretty(&Doc {
         context,
-        rows: export_rows(rows),
+        rows: export_rows(rows, &context.column_ids),
     })
 }
 
@@ -95,7 +133,8 @@ pub fn to_json(context: &ExportContext<'_>, rows: &[Row]) -> Result<String, serd
 pub fn to_csv(context: &ExportContext<'_>, rows: &[Row]) -> String {
     let opt = |x: Option<f64>| x.map(raw).unwrap_or_default();
     let mut out = format!(
-        "# benchmark: {}{}\n# source: {}\n# bundle sha256: {}\n# protocol: {}\n# subset: {}\n",
+        "# benchmark: {}{}\n# source: {}\n# bundle sha256: {}\n# protocol: {}\n# subset: {}\n\
+         # pool: {}\n# price edits: {}\n",
         context.benchmark,
         if context.synthetic {
             " (SYNTHETIC data)"
@@ -105,14 +144,21 @@ pub fn to_csv(context: &ExportContext<'_>, rows: &[Row]) -> String {
         context.source,
         context.bundle_sha256,
         context.protocol_version,
-        context.subset
+        context.subset,
+        context.pool.join(" "),
+        context.price_edits.unwrap_or("none (the bundle's prices)"),
     );
     out.push_str(
         "entry,kind,num_samples,accuracy,avg_cost,test_split_cost,cost_per_1k,rank_score,\
          gap_to_oracle,pareto_optimal,accuracy_ci_low,accuracy_ci_high,rank_score_ci_low,\
-         rank_score_ci_high,tied_with_leader,throughput_ktps\n",
+         rank_score_ci_high,tied_with_leader,throughput_ktps,optimal_selection,cost_vs_oracle,\
+         accuracy_vs_oracle",
     );
-    for r in export_rows(rows) {
+    for id in &context.pool {
+        out.push_str(&format!(",{}", csv_field(&format!("picks:{id}"))));
+    }
+    out.push('\n');
+    for r in export_rows(rows, &context.column_ids) {
         let cells = [
             csv_field(r.entry),
             r.kind.to_owned(),
@@ -132,8 +178,14 @@ pub fn to_csv(context: &ExportContext<'_>, rows: &[Row]) -> String {
                 .map(|t| t.to_string())
                 .unwrap_or_default(),
             opt(r.throughput_ktps),
+            raw(r.optimal_selection),
+            raw(r.cost_vs_oracle),
+            raw(r.accuracy_vs_oracle),
         ];
         out.push_str(&cells.join(","));
+        for n in r.picks_per_model.values() {
+            out.push_str(&format!(",{n}"));
+        }
         out.push('\n');
     }
     out
@@ -157,8 +209,8 @@ mod tests {
 
     #[test]
     fn sorting_and_exports() {
-        let bench = toy_bench();
-        let mut rows = score(&bench, &builtin_entries(&bench), &Filter::default());
+        let scenario = Scenario::published(std::sync::Arc::new(toy_bench()));
+        let mut rows = score(&scenario, &builtin_entries(&scenario), &Filter::default()).rows;
         sort_rows(&mut rows, SortKey::Accuracy, false);
         let acc: Vec<f64> = rows.iter().map(|r| r.metrics.accuracy).collect();
         assert!(acc.windows(2).all(|w| w[0] <= w[1]), "{acc:?}");
@@ -176,14 +228,31 @@ mod tests {
             bundle_sha256: "abc",
             protocol_version: "p",
             subset: Filter::default().describe(),
+            pool: pool_ids(&scenario).0,
+            price_edits: None,
+            column_ids: pool_ids(&scenario).1,
         };
         let csv = to_csv(&context, &rows);
         assert!(csv.contains("# benchmark: toy (SYNTHETIC data)"));
         assert!(csv.contains("\nOracle,baseline,8,1,"));
+        assert!(csv.contains(",accuracy_vs_oracle,picks:cheap,picks:dear,picks:mid\n"));
+        // Cheap-1B's line ends with its picks: all 8 test samples to column 0.
+        assert!(
+            csv.contains("\nCheap-1B,model,8,") && csv.contains(",8,0,0\n"),
+            "{csv}"
+        );
         let json: serde_json::Value =
             serde_json::from_str(&to_json(&context, &rows).unwrap()).unwrap();
         assert_eq!(json["bundle_sha256"], "abc");
         assert_eq!(json["rows"].as_array().unwrap().len(), 8);
+        let oracle = json["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["entry"] == "Oracle")
+            .unwrap();
+        assert_eq!(oracle["optimal_selection"], 1.0);
+        assert_eq!(json["pool"], serde_json::json!(["cheap", "dear", "mid"]));
     }
 
     #[test]

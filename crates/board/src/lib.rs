@@ -7,7 +7,8 @@
 //! - [`mod@format`]: number formats (display and the `data-value` hook);
 //! - [`export`]: the CSV and JSON exports;
 //! - [`upload`]: scoring uploaded predictions, their persistence format, the template;
-//! - [`urlstate`]: the view state carried by permalinks.
+//! - [`urlstate`]: the view state carried by permalinks;
+//! - [`whatif`]: the pool and price edits of a what-if view, and the pool presets.
 
 pub mod entries;
 pub mod export;
@@ -15,12 +16,16 @@ pub mod format;
 pub mod rows;
 pub mod upload;
 pub mod urlstate;
+pub mod whatif;
 
 #[cfg(test)]
 mod testing;
 
 pub use entries::{Entry, Kind, ORACLE, SubmissionMeta, TakenNames, builtin_entries};
-pub use export::{ExportContext, to_csv, to_json};
+pub use export::{ExportContext, pool_ids, to_csv, to_json};
 pub use format::{dollars, pct, raw};
-pub use rows::{Filter, Row, SortKey, attach_intervals, breakdown, score, sort_rows};
+pub use rows::{
+    Board, ExcludedRow, Filter, Row, SortKey, attach_intervals, breakdown, score, sort_rows,
+};
 pub use urlstate::ViewState;
+pub use whatif::{Preset, WhatIf, WhatIfError};

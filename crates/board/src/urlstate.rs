@@ -1,10 +1,11 @@
-//! The view state that lives in the URL (`?bench=&group=&dataset=&sort=&order=&sel=`, plus the
+//! The view state that lives in the URL (`?bench=&group=&dataset=&sort=&order=&sel=&pool=&prices=`, plus the
 //! sandbox's last run settings `&router=&features=&lambda=&cost_scale=&seed=&epochs=&backend=`), so
 //! a link reproduces the view and pre-fills the sandbox. Pure string handling, no DOM.
 
 use vlrb_sandbox::TrainForm;
 
 use crate::rows::SortKey;
+use crate::whatif::WhatIf;
 
 /// Everything a permalink carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +24,8 @@ pub struct ViewState {
     pub selected: Vec<String>,
     /// The sandbox settings of the last run started (present when `router` is).
     pub train: Option<TrainForm>,
+    /// The what-if view's pool and price edits (`pool=`, `prices=`).
+    pub what_if: WhatIf,
 }
 
 impl Default for ViewState {
@@ -35,6 +38,7 @@ impl Default for ViewState {
             descending: true,
             selected: Vec::new(),
             train: None,
+            what_if: WhatIf::default(),
         }
     }
 }
@@ -64,6 +68,8 @@ impl ViewState {
                     }
                 }
                 "order" => order = Some(value == "desc"),
+                "pool" => state.what_if.pool = non_empty(),
+                "prices" => state.what_if.prices = non_empty(),
                 "sel" if !value.is_empty() && !state.selected.contains(&value) => {
                     state.selected.push(value)
                 }
@@ -99,6 +105,12 @@ impl ViewState {
         }
         for s in &self.selected {
             push("sel", s);
+        }
+        if let Some(pool) = &self.what_if.pool {
+            push("pool", pool);
+        }
+        if let Some(prices) = &self.what_if.prices {
+            push("prices", prices);
         }
         if let Some(train) = &self.train {
             for (key, value) in train.pairs() {
@@ -165,11 +177,16 @@ mod tests {
             descending: false,
             selected: vec!["my, router".into(), "Oracle".into()],
             train: None,
+            what_if: WhatIf {
+                pool: Some("GPT4o,Janus-Pro-1B".into()),
+                prices: Some("GPT4o:1.25:5".into()),
+            },
         };
         let q = state.to_query();
         assert_eq!(
             q,
-            "?bench=demo&group=Charts%20%26%20OCR&sort=cost&order=asc&sel=my%2C%20router&sel=Oracle"
+            "?bench=demo&group=Charts%20%26%20OCR&sort=cost&order=asc&sel=my%2C%20router&sel=Oracle\
+             &pool=GPT4o%2CJanus-Pro-1B&prices=GPT4o%3A1.25%3A5"
         );
         assert_eq!(ViewState::parse(&q), state);
         assert_eq!(ViewState::default().to_query(), "");

@@ -133,7 +133,7 @@ pub fn baselines(args: BaselinesArgs) -> Result<(), String> {
 }
 
 /// The view `--pool` and `--prices` ask for (the published benchmark without them).
-fn scenario(bench: Arc<Benchmark>, args: &WhatIfArgs) -> Result<Scenario, String> {
+pub(crate) fn scenario(bench: Arc<Benchmark>, args: &WhatIfArgs) -> Result<Scenario, String> {
     if args.pool.is_none() && args.prices.is_none() {
         return Ok(Scenario::published(bench));
     }

@@ -2,16 +2,17 @@
 //! prints its test metrics; `--out` writes the test predictions in the upload format.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use clap::Args;
 use serde_json::json;
-use vlrb_core::metrics::evaluate;
 use vlrb_core::model::Modality;
 use vlrb_core::predictions::to_csv;
 use vlrb_core::routers::compute::{Compute, Cpu};
 use vlrb_core::routers::features::Fusion;
 use vlrb_core::routers::{self, Control, Data, RouterKind, TrainConfig};
+use vlrb_core::scenario::Scenario;
 use vlrb_core::soft_labels::{lambda_text, parse_lambda};
 
 /// Arguments of `vlrb train`.
@@ -51,6 +52,9 @@ pub struct TrainArgs {
     /// Print JSON only on stdout.
     #[arg(long)]
     json: bool,
+    /// Train on a what-if view: the router sees only the pool's models, at these prices.
+    #[command(flatten)]
+    what_if: crate::score::WhatIfArgs,
 }
 
 fn parse_router(text: &str) -> Result<RouterKind, String> {
@@ -79,8 +83,13 @@ fn default_fusion(bench: &vlrb_core::Benchmark) -> Fusion {
 /// Runs `vlrb train`.
 pub fn run(args: TrainArgs) -> Result<(), String> {
     let (bench, _) = crate::load(&args.bundle)?;
-    let fusion = args.features.unwrap_or_else(|| default_fusion(&bench));
-    let data = Data::prepare(&bench, fusion).map_err(|e| e.to_string())?;
+    let scenario = crate::score::scenario(Arc::new(bench), &args.what_if)?;
+    // Under a pool (or edited prices) the router trains on the view's benchmark: the pool's
+    // columns, the view's costs and bounds; its picks are mapped back to the benchmark's columns.
+    let restricted = (!scenario.is_published()).then(|| scenario.restricted());
+    let bench = restricted.as_ref().unwrap_or(scenario.bench());
+    let fusion = args.features.unwrap_or_else(|| default_fusion(bench));
+    let data = Data::prepare(bench, fusion).map_err(|e| e.to_string())?;
     let mut config = TrainConfig::new(args.router);
     config.lambda = args.lambda;
     config.cost_scale = args.cost_scale;
@@ -92,24 +101,31 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     match args.backend.as_str() {
         "gpu" => {
             let mut gpu = vlrb_gpu::Gpu::new_blocking().map_err(|e| format!("gpu backend: {e}"))?;
-            let result = train_with(&data, &config, &mut gpu, &args.out, args.json);
+            let result = train_with(&data, &scenario, &config, &mut gpu, &args.out, args.json);
             match gpu.failure() {
                 Some(failure) => Err(format!("gpu backend: {failure}")),
                 None => result,
             }
         }
-        _ => train_with(&data, &config, &mut Cpu::new(), &args.out, args.json),
+        _ => train_with(
+            &data,
+            &scenario,
+            &config,
+            &mut Cpu::new(),
+            &args.out,
+            args.json,
+        ),
     }
 }
 
 fn train_with<C: Compute>(
     data: &Data,
+    scenario: &Scenario,
     config: &TrainConfig,
     compute: &mut C,
     out: &Option<PathBuf>,
     json: bool,
 ) -> Result<(), String> {
-    let bench = data.bench;
     let started = Instant::now();
     // The routers' futures are ready at once natively (the GPU backend blocks on its reads).
     let outcome = pollster::block_on(routers::train(data, config, compute, &mut |p| {
@@ -138,11 +154,21 @@ fn train_with<C: Compute>(
         data,
         &mut || clock_start.elapsed().as_secs_f64(),
     ));
+    let test = if scenario.is_published() {
+        outcome.test.clone()
+    } else {
+        scenario.widen(&outcome.test)
+    };
+    let bench = scenario.bench();
     if let Some(path) = out {
-        std::fs::write(path, to_csv(bench, &outcome.test))
+        std::fs::write(path, to_csv(bench, &test))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
-    let evaluation = evaluate(bench, &outcome.test);
+    // The view's scoring (for the benchmark as published, exactly `evaluate`).
+    let scored = scenario
+        .evaluate(&test)
+        .map_err(|e| format!("cannot score the test picks: {e}"))?;
+    let evaluation = scored.evaluation();
     let lambda = match outcome.lambda {
         Some(l) if l.is_infinite() => json!("inf"),
         Some(l) => json!(l),
@@ -150,14 +176,8 @@ fn train_with<C: Compute>(
     };
     if json {
         // The same fields as `vlrb eval --json` (optimality and picks per model included), under
-        // the benchmark as published; the scenario needs no embeddings.
-        let published = vlrb_core::scenario::Scenario::published(std::sync::Arc::new(
-            bench.without_embeddings(),
-        ));
-        let scored = published
-            .evaluate(&outcome.test)
-            .map_err(|e| format!("cannot score the test picks: {e}"))?;
-        let mut doc = crate::score::entry_json(&published, &scored, 0, None);
+        // the view (`--pool`, `--prices`) it trained on.
+        let mut doc = crate::score::entry_json(scenario, &scored, 0, None);
         doc["router"] = json!(outcome.router.as_str());
         doc["lambda"] = lambda;
         doc["cost_scale"] = json!(outcome.cost_scale);

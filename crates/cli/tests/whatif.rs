@@ -419,3 +419,66 @@ fn info_json_says_whether_token_counts_ship() {
         assert_eq!(doc["tokens"], tokens, "{}", path.display());
     }
 }
+
+#[test]
+fn train_on_a_pool_sees_only_its_models_and_eval_agrees() {
+    let bundle = math_v_bundle();
+    let bench = decode(&bundle);
+    let pool: Vec<&str> = bench.models[2..8].iter().map(|m| m.id.as_str()).collect();
+    let pool_arg = pool.join(",");
+    let dir = scratch("train-pool");
+    let out = dir.join("knn.csv");
+    let trained = vlrb_json(&[
+        "train".as_ref(),
+        bundle.as_os_str(),
+        "--router".as_ref(),
+        "knn".as_ref(),
+        "--pool".as_ref(),
+        pool_arg.as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--json".as_ref(),
+    ]);
+    // Every test pick is a pool model (independently: the written CSV's model column).
+    let text = std::fs::read_to_string(&out).unwrap();
+    let picked: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap())
+        .collect();
+    assert_eq!(
+        picked.len(),
+        bench.samples.rows_in(vlrb_core::Split::Test).len()
+    );
+    assert!(
+        picked.iter().all(|m| pool.contains(m)),
+        "a pick outside the pool"
+    );
+    let counts = trained["picks_per_model"].as_object().unwrap();
+    assert_eq!(counts.len(), pool.len());
+    for id in &pool {
+        let n = picked.iter().filter(|m| *m == id).count();
+        assert_eq!(counts[*id].as_u64().unwrap() as usize, n, "{id}");
+    }
+    // `eval` of the written picks under the same pool gives the train command's numbers.
+    let evaluated = vlrb_json(&[
+        "eval".as_ref(),
+        bundle.as_os_str(),
+        out.as_os_str(),
+        "--pool".as_ref(),
+        pool_arg.as_ref(),
+        "--json".as_ref(),
+    ]);
+    for key in [
+        "accuracy",
+        "avg_cost",
+        "rank_score",
+        "optimal_selection",
+        "cost_vs_oracle",
+        "accuracy_vs_oracle",
+        "picks_per_model",
+        "per_dataset",
+    ] {
+        assert_eq!(evaluated[key], trained[key], "{key}");
+    }
+}

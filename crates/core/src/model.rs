@@ -377,22 +377,6 @@ pub struct Benchmark {
 }
 
 impl Benchmark {
-    /// A copy without the embeddings: what scoring needs (Y, C, bounds, samples, models, tokens),
-    /// without copying the largest part of a benchmark.
-    pub fn without_embeddings(&self) -> Benchmark {
-        Benchmark {
-            name: self.name.clone(),
-            provenance: self.provenance.clone(),
-            models: self.models.clone(),
-            samples: self.samples.clone(),
-            quality: self.quality.clone(),
-            cost: self.cost.clone(),
-            bounds: self.bounds,
-            tokens: self.tokens.clone(),
-            embeddings: Vec::new(),
-        }
-    }
-
     /// Number of samples (rows).
     pub fn num_samples(&self) -> usize {
         self.samples.len()

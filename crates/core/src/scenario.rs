@@ -294,6 +294,18 @@ impl Scenario {
     }
 }
 
+impl Scenario {
+    /// A routing in the columns of [`Scenario::restricted`] as a routing in the benchmark's
+    /// columns (what a router retrained on the pool picked).
+    pub fn widen(&self, routing: &Routing) -> Routing {
+        let columns = self.pool.columns();
+        Routing {
+            rows: routing.rows.clone(),
+            picks: routing.picks.iter().map(|&c| columns[c]).collect(),
+        }
+    }
+}
+
 /// Cheapest and dearest per-model mean positive cost (all samples) among the pool's models;
 /// models without a positive cell have no mean and are left out. `None` when no model is left.
 fn pool_bounds(bench: &Benchmark, cost: &[f32], pool: &Pool) -> Option<CostBounds> {
