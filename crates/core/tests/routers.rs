@@ -128,6 +128,32 @@ fn same_seed_same_picks_and_the_sweep_selects_on_dev() {
     );
 }
 
+/// What parallel sweep workers rely on: each lambda trained alone (same seed) gives the sweep's
+/// point bit for bit, and `chosen_lambda` over those points keeps the sweep's lambda.
+#[test]
+fn lambdas_trained_alone_equal_the_sweep_and_the_same_one_is_chosen() {
+    let bench = perfect_bench(300, 5, 4);
+    let data = Data::prepare(&bench, Fusion::Concat).unwrap();
+    let mut config = TrainConfig::new(RouterKind::Mlp);
+    config.hidden = vec![16];
+    config.max_epochs = Some(8);
+    let swept = train(&data, &config);
+    let mut devs = Vec::new();
+    for point in &swept.sweep {
+        config.lambda = Some(point.lambda);
+        let alone = train(&data, &config);
+        assert_eq!(alone.sweep.len(), 1);
+        assert_eq!(alone.sweep[0], *point, "lambda {}", point.lambda);
+        devs.push(alone.dev.rank_score);
+    }
+    let at = routers::chosen_lambda(&devs).unwrap();
+    assert_eq!(Some(swept.sweep[at].lambda), swept.lambda);
+    assert_eq!(swept.sweep[at].test_picks, swept.test.picks);
+    // Ties keep the first in sweep order; an empty sweep keeps nothing.
+    assert_eq!(routers::chosen_lambda(&[0.5, 0.7, 0.7, 0.1]), Some(1));
+    assert_eq!(routers::chosen_lambda(&[]), None);
+}
+
 #[test]
 fn normalize_concat_gives_unit_blocks() {
     let bench = perfect_bench(50, 4, 3);

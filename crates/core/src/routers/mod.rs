@@ -424,6 +424,24 @@ pub async fn train<C: Compute>(
     })
 }
 
+/// Whether a sweep keeps a lambda with dev Rank Score `candidate` over the best so far: only when
+/// strictly higher, so the first of equals (in sweep order) is kept.
+fn keeps(best: Option<f64>, candidate: f64) -> bool {
+    best.is_none_or(|b| candidate > b)
+}
+
+/// The index a sweep keeps among lambdas trained separately (each with the same seed, as the
+/// sweep trains them), given their dev Rank Scores in sweep order: the same choice as [`train`].
+pub fn chosen_lambda(dev_rank_scores: &[f64]) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for (i, &score) in dev_rank_scores.iter().enumerate() {
+        if keeps(best.map(|(_, b)| b), score) {
+            best = Some((i, score));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
 /// Trains a Linear or MLP router for each lambda (one when fixed) and keeps the best on dev.
 async fn sweep<C: Compute>(
     data: &Data<'_>,
@@ -471,10 +489,10 @@ async fn sweep<C: Compute>(
             test: data.metrics(&data.test, &test_picks),
             test_picks,
         });
-        if best
-            .as_ref()
-            .is_none_or(|(_, _, b, _)| dev.rank_score > b.rank_score)
-        {
+        if keeps(
+            best.as_ref().map(|(_, _, b, _)| b.rank_score),
+            dev.rank_score,
+        ) {
             best = Some((fit, lambda, dev, points.len() - 1));
         }
         if stopped {
