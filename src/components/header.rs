@@ -1,10 +1,47 @@
-//! The page header: title, benchmark picker, theme toggle.
+//! The page header: title, links (paper, protocol, repository, how to submit), the metrics
+//! panel, benchmark picker, theme toggle.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::MetricsPanel;
 use crate::state::{loading, use_app_state};
 use crate::web;
+
+/// The VL-RouterBench paper.
+const PAPER: &str = "https://arxiv.org/abs/2512.23562";
+/// The protocol as shipped with the site (Trunk copies docs/protocol.md, index.html).
+const PROTOCOL: &str = "docs/protocol.md";
+/// How to submit a router, as shipped with the site (Trunk copies submissions/README.md).
+const SUBMIT: &str = "submissions/README.md";
+
+/// The repository of a site hosted as a GitHub project site (`<owner>.github.io/<repo>/`), read
+/// from the page's own address; `None` elsewhere (the page does not guess a repository).
+fn repository() -> Option<String> {
+    let location = web_sys::window()?.location();
+    let host = location.hostname().ok()?;
+    let owner = host.strip_suffix(".github.io")?;
+    let path = location.pathname().ok()?;
+    let repo = path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .filter(|r| !r.is_empty())?;
+    Some(format!("https://github.com/{owner}/{repo}"))
+}
+
+/// The header's links.
+#[component]
+fn Links() -> impl IntoView {
+    view! {
+        <nav class="top-links" aria-label="About this leaderboard">
+            <a href=PAPER id="link-paper" rel="noopener">"Paper (arXiv 2512.23562)"</a>
+            <a href=PROTOCOL id="link-protocol">"Protocol"</a>
+            {repository().map(|r| view! { <a href=r id="link-repository" rel="noopener">"Repository"</a> })}
+            <a href=SUBMIT id="link-submit" title="A pull request adding your router's test predictions; the site verifies and scores them">"How to submit"</a>
+        </nav>
+    }
+}
 
 /// The page header.
 #[component]
@@ -14,6 +51,8 @@ pub fn Header() -> impl IntoView {
             <div class="brand">
                 <h1>"VL-RouterBench leaderboard"</h1>
                 <p class="tagline">"Who routes vision-language queries best, at what cost. Scored in your browser with the benchmark's exact protocol."</p>
+                <Links/>
+                <MetricsPanel/>
             </div>
             <div class="top-controls">
                 <Picker/>

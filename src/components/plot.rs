@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use vlrb_board::{Entry, Kind};
 
-use crate::render::{self, PlotPoint};
+use crate::render::{self, PlotPoint, PlotView};
 use crate::state::use_app_state;
 
 /// The Pareto plot section.
@@ -12,6 +12,8 @@ use crate::state::use_app_state;
 pub fn ParetoPlot() -> impl IntoView {
     let state = use_app_state();
     let rows = state.rows;
+    let show_oracle = RwSignal::new(true);
+    let zoom_frontier = RwSignal::new(false);
     let points = Memo::new(move |_| {
         let selected = state.selected.get();
         rows.get()
@@ -44,7 +46,13 @@ pub fn ParetoPlot() -> impl IntoView {
                 .into_iter()
                 .map(|r| PlotPoint::of_row(r, false, true)),
         );
-        render::pareto_svg(&all)
+        render::pareto_svg(
+            &all,
+            PlotView {
+                oracle: show_oracle.get(),
+                zoom_frontier: zoom_frontier.get(),
+            },
+        )
     };
     let description = move || {
         let pts = points.get();
@@ -69,6 +77,11 @@ pub fn ParetoPlot() -> impl IntoView {
     view! {
         <section class="plot" aria-labelledby="plot-title">
             <h2 id="plot-title">"Accuracy vs cost"</h2>
+            <div class="plot-view">
+                <label><input type="checkbox" id="plot-oracle" prop:checked=move || show_oracle.get() on:change=move |ev| show_oracle.set(event_target_checked(&ev))/>" Oracle (upper bound)"</label>
+                <label><input type="checkbox" id="plot-zoom" prop:checked=move || zoom_frontier.get() on:change=move |ev| zoom_frontier.set(event_target_checked(&ev))/>" Zoom to the frontier"</label>
+                <span class="note">"Hover a point for its numbers; selected rows, uploads and runs are labelled."</span>
+            </div>
             <figure>
                 <div class="svg-holder" id="pareto-plot" role="img" aria-label=description inner_html=svg></div>
                 <figcaption>

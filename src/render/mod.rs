@@ -4,5 +4,5 @@
 pub mod pareto;
 pub mod progress;
 
-pub use pareto::{PlotPoint, legend_glyph, pareto_svg};
+pub use pareto::{PlotPoint, PlotView, legend_glyph, pareto_svg};
 pub use progress::{CurvePoint, progress_svg};

@@ -1,7 +1,8 @@
 //! The accuracy-cost Pareto plot as an SVG string (plotters' SVG backend): cost per 1K queries on a
 //! log axis, accuracy in percent, one marker shape per kind of entry (readable without colour), the
-//! frontier line, a sandbox lambda sweep as a dashed line of small dots, and labels placed so they
-//! do not overlap.
+//! frontier line, a sandbox lambda sweep as a dashed line of small dots, labels placed beside their
+//! own marker (never nearer another one) so they do not overlap, and a `<title>` tooltip per point.
+//! The axes fit the visible points: the Oracle can be hidden, and the view can zoom to the frontier.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -56,6 +57,24 @@ impl PlotPoint {
     }
 }
 
+/// What the plot shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlotView {
+    /// Draw the Oracle (an upper bound far above the rest squeezes the other points).
+    pub oracle: bool,
+    /// Fit the axes to the Pareto frontier (and the selected points) instead of every point.
+    pub zoom_frontier: bool,
+}
+
+impl Default for PlotView {
+    fn default() -> PlotView {
+        PlotView {
+            oracle: true,
+            zoom_frontier: false,
+        }
+    }
+}
+
 /// The glyph of a kind's marker, for the HTML legend (same shapes as the plot).
 pub fn legend_glyph(kind: Kind) -> &'static str {
     match kind {
@@ -83,32 +102,101 @@ fn labelled(p: &PlotPoint) -> bool {
     p.selected || p.pareto || p.oracle || p.sweep || p.kind != Kind::Model
 }
 
+/// Text escaped for SVG/XML content and attributes.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A point's tooltip text.
+fn tooltip(p: &PlotPoint) -> String {
+    format!(
+        "{}: {:.2}% accuracy, ${} per 1K queries{}{}",
+        p.name,
+        100.0 * p.accuracy,
+        format_cost(p.cost_per_1k).trim_start_matches('$'),
+        if p.pareto {
+            ", on the Pareto frontier"
+        } else {
+            ""
+        },
+        if p.oracle { " (upper bound)" } else { "" }
+    )
+}
+
 /// Renders the plot. Black strokes and text are written as `currentColor`, so the plot follows the
 /// page's theme. An empty input gives an empty string.
-pub fn pareto_svg(points: &[PlotPoint]) -> String {
+pub fn pareto_svg(points: &[PlotPoint], view: PlotView) -> String {
     let finite: Vec<&PlotPoint> = points
         .iter()
         .filter(|p| p.cost_per_1k.is_finite() && p.accuracy.is_finite())
+        .filter(|p| view.oracle || !p.oracle)
         .collect();
     if finite.is_empty() {
         return String::new();
     }
+    // The points that set the axes: all visible ones, or the frontier and the selection.
+    let framing: Vec<&PlotPoint> = if view.zoom_frontier {
+        let near: Vec<&PlotPoint> = finite
+            .iter()
+            .copied()
+            .filter(|p| p.pareto || p.selected)
+            .collect();
+        if near.is_empty() {
+            finite.clone()
+        } else {
+            near
+        }
+    } else {
+        finite.clone()
+    };
     let mut svg = String::new();
+    let mut tips = Vec::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         // Drawing into a String cannot fail for lack of I/O; a failure leaves a partial plot.
-        let _ = draw(&root, &finite);
+        let _ = draw(&root, &finite, &framing, &mut tips);
         let _ = root.present();
     }
-    svg.replace("#000000", "currentColor")
+    // One transparent hit area per point with its tooltip (plotters writes no `<title>`).
+    let tips: String = tips
+        .iter()
+        .map(|(p, x, y)| {
+            format!(
+                r#"<circle class="tip" cx="{x}" cy="{y}" r="8" fill="transparent" data-name="{}"><title>{}</title></circle>"#,
+                escape(&p.name),
+                escape(&tooltip(p))
+            )
+        })
+        .collect();
+    let svg = svg.replace("#000000", "currentColor");
+    match svg.rfind("</svg>") {
+        Some(end) => format!(
+            "{}<g class=\"tips\">{tips}</g></svg>{}",
+            &svg[..end],
+            &svg[end + 6..]
+        ),
+        None => svg,
+    }
 }
 
-fn draw(
+/// Distance from the box `b` (left, top, right, bottom) to the point (x, y).
+fn box_distance(b: &[f64; 4], (x, y): (f64, f64)) -> f64 {
+    let dx = (b[0] - x).max(0.0).max(x - b[2]);
+    let dy = (b[1] - y).max(0.0).max(y - b[3]);
+    dx.hypot(dy)
+}
+
+fn draw<'p>(
     root: &DrawingArea<SVGBackend<'_>, Shift>,
-    points: &[&PlotPoint],
+    all: &[&'p PlotPoint],
+    framing: &[&PlotPoint],
+    tips: &mut Vec<(&'p PlotPoint, i32, i32)>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let positive = |c: f64| c.max(1e-9);
-    let (mut lo, mut hi) = points.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), p| {
+    let (mut lo, mut hi) = framing.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), p| {
         (
             lo.min(positive(p.cost_per_1k)),
             hi.max(positive(p.cost_per_1k)),
@@ -118,13 +206,22 @@ fn draw(
         (lo, hi) = (lo / 2.0, hi * 2.0);
     }
     let (x_lo, x_hi) = (lo / 1.6, hi * 1.6);
-    let (acc_lo, acc_hi) = points.iter().fold((100.0f64, 0.0f64), |(lo, hi), p| {
+    let (acc_lo, acc_hi) = framing.iter().fold((100.0f64, 0.0f64), |(lo, hi), p| {
         (lo.min(p.accuracy * 100.0), hi.max(p.accuracy * 100.0))
     });
+    // A margin of a tenth of the span (at least 1 point) keeps markers and labels inside.
+    let pad = ((acc_hi - acc_lo) * 0.1).max(1.0);
     let (y_lo, y_hi) = (
-        (acc_lo - 6.0).max(0.0),
-        (acc_hi + 4.0).min(100.0).max(acc_lo + 1.0),
+        (acc_lo - pad).max(0.0),
+        (acc_hi + pad).min(100.0).max(acc_lo + 1.0),
     );
+    // Only what falls inside the axes is drawn (zoomed to the frontier, the rest is off-view).
+    let inside = |p: &&PlotPoint| {
+        let (c, a) = (positive(p.cost_per_1k), p.accuracy * 100.0);
+        c >= x_lo && c <= x_hi && a >= y_lo && a <= y_hi
+    };
+    let points: Vec<&'p PlotPoint> = all.iter().copied().filter(inside).collect();
+    let points = &points[..];
 
     let font = ("sans-serif", FONT_PX).into_font();
     let mut chart = ChartBuilder::on(root)
@@ -178,11 +275,21 @@ fn draw(
         let outline = ShapeStyle::from(BLACK).stroke_width(if p.selected { 2 } else { 1 });
         let anchor = EmptyElement::at(at(p));
         match p.kind {
-            Kind::Baseline => chart.draw_series(std::iter::once(
-                anchor
-                    + TriangleMarker::new((0, 0), size + 1, style)
-                    + TriangleMarker::new((0, 0), size + 1, outline),
-            ))?,
+            // plotters fills a triangle marker whatever its style, so the outline is a path (a
+            // filled one would cover the colour in the theme's text colour).
+            Kind::Baseline => {
+                let r = f64::from(size + 1);
+                let d: Vec<(i32, i32)> = [90.0f64, 210.0, 330.0]
+                    .iter()
+                    .map(|a| {
+                        let a = a.to_radians();
+                        ((r * a.cos()).round() as i32, (-r * a.sin()).round() as i32)
+                    })
+                    .collect();
+                chart.draw_series(std::iter::once(
+                    anchor + Polygon::new(d.clone(), style) + PathElement::new(close(d), outline),
+                ))?
+            }
             Kind::Model => chart.draw_series(std::iter::once(
                 anchor + Circle::new((0, 0), size - 1, colour(p.kind).stroke_width(3)),
             ))?,
@@ -206,13 +313,17 @@ fn draw(
     // Labels: greedy placement around each marker, skipping a label that would overlap another
     // label or leave the plot. Selected and frontier points are placed first.
     let plot_area = chart.plotting_area().get_pixel_range();
-    let mut taken: Vec<[f64; 4]> = points
+    let markers: Vec<(f64, f64)> = points
         .iter()
         .map(|p| {
             let (x, y) = chart.backend_coord(&at(p));
-            let (x, y) = (x as f64, y as f64);
-            [x - 6.0, y - 6.0, x + 6.0, y + 6.0]
+            tips.push((*p, x, y));
+            (x as f64, y as f64)
         })
+        .collect();
+    let mut taken: Vec<[f64; 4]> = markers
+        .iter()
+        .map(|&(x, y)| [x - 6.0, y - 6.0, x + 6.0, y + 6.0])
         .collect();
     let mut queue: Vec<&PlotPoint> = points.iter().copied().filter(|p| labelled(p)).collect();
     queue.sort_by_key(|p| (!p.selected, !p.oracle, !p.pareto));
@@ -235,8 +346,13 @@ fn draw(
             (x - w / 2.0, y + 10.0, HPos::Center),
             (x + 8.0, y - h - 4.0, HPos::Left),
             (x + 8.0, y + 4.0, HPos::Left),
+            (x - 8.0 - w, y - h - 4.0, HPos::Right),
+            (x - 8.0 - w, y + 4.0, HPos::Right),
         ];
+        // A label goes beside its own marker: inside the plot, over no other label or marker, and
+        // nearer its own marker than any other (so it cannot be read as another point's).
         let fits = |b: &[f64; 4]| {
+            let own = box_distance(b, (x, y));
             b[0] >= plot_area.0.start as f64
                 && b[2] <= plot_area.0.end as f64
                 && b[1] >= plot_area.1.start as f64
@@ -244,6 +360,10 @@ fn draw(
                 && taken
                     .iter()
                     .all(|t| b[2] <= t[0] || b[0] >= t[2] || b[3] <= t[1] || b[1] >= t[3])
+                && markers
+                    .iter()
+                    .filter(|&&m| m != (x, y))
+                    .all(|&m| box_distance(b, m) > own + 2.0)
         };
         if let Some((b, anchor)) = candidates
             .iter()
@@ -320,14 +440,21 @@ mod tests {
             point("mine", Kind::Upload, 0.2, 0.6, false),
             point("Random", Kind::Baseline, 0.3, 0.5, false),
         ];
-        let svg = pareto_svg(&pts);
+        let svg = pareto_svg(&pts, PlotView::default());
         assert!(svg.starts_with("<svg"), "{}", &svg[..svg.len().min(80)]);
         for label in ["Cheap", "Dear", "mine", "Random", "log scale"] {
             assert!(svg.contains(label), "missing {label}");
         }
         assert!(!svg.contains("#000000"));
         assert!(svg.contains("currentColor"));
-        assert_eq!(pareto_svg(&[]), "");
+        // One tooltip per point, and the baseline's triangle keeps its colour (no filled outline).
+        assert_eq!(svg.matches("<title>").count(), pts.len());
+        assert!(svg.contains("<title>Random: 50.00% accuracy"), "{svg}");
+        assert!(
+            !svg.contains(r#"fill="currentColor""#),
+            "a marker is filled with the text colour"
+        );
+        assert_eq!(pareto_svg(&[], PlotView::default()), "");
     }
 
     #[test]
@@ -338,7 +465,7 @@ mod tests {
             p.sweep = true;
             pts.push(p);
         }
-        let svg = pareto_svg(&pts);
+        let svg = pareto_svg(&pts, PlotView::default());
         for label in ["λ=0", "λ=100", "λ=inf"] {
             assert!(svg.contains(label), "missing {label}");
         }
@@ -349,7 +476,43 @@ mod tests {
                 .count()
         };
         assert!(dashes(&svg) > 10, "{} dashes", dashes(&svg));
-        assert_eq!(dashes(&pareto_svg(&without)), 0);
+        assert_eq!(dashes(&pareto_svg(&without, PlotView::default())), 0);
+    }
+
+    #[test]
+    fn the_oracle_toggle_and_the_frontier_zoom_refit_the_axes() {
+        let mut oracle = point("Oracle", Kind::Baseline, 0.06, 0.96, false);
+        oracle.oracle = true;
+        let pts = vec![
+            oracle,
+            point("Cheap", Kind::Model, 0.03, 0.10, true),
+            point("Dear", Kind::Model, 2.7, 0.19, true),
+            point("Far", Kind::Model, 90.0, 0.12, false),
+        ];
+        let all = pareto_svg(&pts, PlotView::default());
+        assert!(all.contains("Oracle (upper bound)"));
+        let hidden = pareto_svg(
+            &pts,
+            PlotView {
+                oracle: false,
+                zoom_frontier: false,
+            },
+        );
+        assert!(!hidden.contains("Oracle"), "the hidden Oracle is drawn");
+        // Without the Oracle the accuracy axis no longer reaches 90%.
+        assert!(all.contains(">90<") && !hidden.contains(">90<"));
+        let zoomed = pareto_svg(
+            &pts,
+            PlotView {
+                oracle: false,
+                zoom_frontier: true,
+            },
+        );
+        assert!(
+            !zoomed.contains("data-name=\"Far\""),
+            "an off-frontier outlier stays in view"
+        );
+        assert!(zoomed.contains("data-name=\"Dear\""));
     }
 
     #[test]

@@ -60,7 +60,11 @@ await suite(import.meta.url, async ({ browser, bundle, find, url }) => {
         await page.selectOption('#sandbox-backend-choice', 'cpu');
         await page.selectOption('#sandbox-features', 'text');
         await page.fill('#sandbox-epochs', '3');
-        await page.click('#sandbox-sweep');
+        // One Train button, labelled by the lambda mode (sweep is the default); the slider is off.
+        assert(/λ grid/.test(await page.textContent('#sandbox-train')), `Train says ${await page.textContent('#sandbox-train')}`);
+        assert(await page.isDisabled('#sandbox-lambda-slider'), 'the λ slider is live in sweep mode');
+        assert(!(await page.isVisible('#sandbox-sweep')), 'a second sweep button shows in sweep mode');
+        await page.click('#sandbox-train');
         const { added } = await runEnded(page, 'linear sweep');
         const expected = vlrb('train', bundle(sandboxBench), '--router', 'linear', '--features', 'text', '--epochs', '3');
         const shown = await page.$$eval('#sweep-points tbody tr', (rows) => rows.map((tr) => ({

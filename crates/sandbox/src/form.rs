@@ -51,6 +51,21 @@ pub enum SettingsError {
     Backend(String),
 }
 
+impl SettingsError {
+    /// The form key ([`TrainForm::KEYS`]) of the field at fault.
+    pub fn field(&self) -> &'static str {
+        match self {
+            SettingsError::Router(_) => "router",
+            SettingsError::Features(_) => "features",
+            SettingsError::Lambda(_) => "lambda",
+            SettingsError::CostScale(_) => "cost_scale",
+            SettingsError::Seed(_) => "seed",
+            SettingsError::Epochs(_) => "epochs",
+            SettingsError::Backend(_) => "backend",
+        }
+    }
+}
+
 /// Whether the router named `router` takes lambda and a cost scale (the soft-label routers).
 pub fn uses_lambda(router: &str) -> bool {
     RouterKind::parse(router).is_some_and(RouterKind::uses_lambda)
@@ -177,6 +192,7 @@ impl TrainForm {
             seed,
             epochs,
             backend,
+            crash_after_lambdas: None,
         })
     }
 }
@@ -234,6 +250,7 @@ mod tests {
             let err = form.validate("u", "s").unwrap_err();
             assert!(err.to_string().contains(value), "{err}");
             assert_eq!(err, expected);
+            assert_eq!(err.field(), key);
         }
     }
 

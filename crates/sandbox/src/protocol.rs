@@ -108,6 +108,34 @@ pub struct TrainRequest {
     pub epochs: Option<usize>,
     /// Where the heavy steps run.
     pub backend: Backend,
+    /// Test hook, never set by the form: the worker crashes on purpose (a WebAssembly trap, as an
+    /// out-of-memory abort would) right after posting this many finished lambdas, so end-to-end
+    /// tests can check that a crash keeps what was computed. The page sets it only from the
+    /// `localStorage` key `vlrb-test-worker-crash-after` (see README's hooks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crash_after_lambdas: Option<usize>,
+}
+
+/// What the page asks the worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum PageMessage {
+    /// Train a router.
+    Train(Box<TrainRequest>),
+    /// Build the weights file of the last finished run (answered by [`WorkerMessage::Weights`]);
+    /// the worker keeps the trained router in its compact form until then, so the file is built
+    /// only when someone downloads it.
+    Weights,
+    /// Retrain a stored run from its settings ([`TrainResult::rebuild_request`]) and answer with
+    /// its weights file only (no `done`): how a run's weights download survives a reload.
+    Rebuild(Box<TrainRequest>),
+}
+
+impl PageMessage {
+    /// The message as JSON text.
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string(self)
+    }
 }
 
 /// One point of a lambda sweep: dev selection score and the test metrics of its checkpoint.
@@ -125,6 +153,9 @@ pub struct SweepResult {
     pub rank_score: f64,
     /// Test picks (model column per test row, in row order), re-scored by the page.
     pub picks: Vec<u16>,
+    /// Epochs run for this lambda's selected checkpoint (1 for routers without epochs).
+    #[serde(default)]
+    pub epochs: usize,
 }
 
 /// A finished run: the test picks (re-scored by the page's evaluator) and how they were obtained.
@@ -144,8 +175,6 @@ pub struct TrainResult {
     pub backend: String,
     /// Why the CPU ran although WebGPU was asked for (missing adapter, device lost).
     pub fallback: Option<String>,
-    /// The trained router as JSON (settings, feature scaler, parameters), for download.
-    pub weights_json: String,
     /// Model column per test row, in row order.
     pub picks: Vec<u16>,
     /// Every lambda tried (one entry when lambda was fixed or unused).
@@ -166,6 +195,36 @@ impl TrainResult {
     }
 }
 
+/// A finished run as the page keeps it across reloads: its board row and the settings that
+/// rebuild its weights.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredRun {
+    /// The board row's name.
+    pub entry: String,
+    /// The settings that retrain exactly this run ([`TrainResult::rebuild_request`]).
+    pub request: TrainRequest,
+}
+
+impl TrainResult {
+    /// The request that retrains this run's chosen setting on the CPU: the chosen lambda fixed
+    /// (a sweep trains each lambda independently from the same seed, so the chosen lambda alone
+    /// gives the same router), same features, cost scale, seed and epoch cap. On the CPU this is
+    /// bit-identical; a WebGPU run's rebuild is the CPU's router.
+    pub fn rebuild_request(&self) -> TrainRequest {
+        let lambda = if self.request.router.uses_lambda() {
+            Lambda::parse(&self.lambda).unwrap_or(self.request.lambda)
+        } else {
+            self.request.lambda
+        };
+        TrainRequest {
+            lambda,
+            backend: Backend::Cpu,
+            crash_after_lambdas: None,
+            ..self.request.clone()
+        }
+    }
+}
+
 /// What the worker posts to the page (JSON text).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -181,15 +240,36 @@ pub enum WorkerMessage {
     Progress {
         /// Lambda being trained (`-` when the router has none).
         lambda: String,
+        /// Which lambda of the run this is, 1-based.
+        lambda_index: usize,
+        /// How many lambdas the run trains.
+        lambdas: usize,
         /// Epoch, 1-based.
         epoch: usize,
+        /// The most epochs this lambda can run (early stopping may end it sooner).
+        max_epochs: usize,
         /// Mean training loss (`None` for routers without one).
         loss: Option<f64>,
         /// Dev Rank Score (fraction) after the epoch.
         dev_rank_score: f64,
     },
+    /// One lambda finished (every router posts one before `done`): the page keeps it, so a
+    /// worker that fails later in a sweep loses no finished lambda.
+    Lambda {
+        /// Which lambda of the run this is, 1-based.
+        index: usize,
+        /// How many lambdas the run trains.
+        of: usize,
+        /// Its dev score, test metrics and test picks.
+        point: SweepResult,
+    },
     /// Training finished.
     Done(Box<TrainResult>),
+    /// The weights file of the last finished run (answers [`PageMessage::Weights`]).
+    Weights {
+        /// The JSON text of [`crate::weights::Weights`].
+        text: String,
+    },
     /// Training could not run: the reason, naming the culprit.
     Failed {
         /// The message shown next to the sandbox.
@@ -228,6 +308,7 @@ mod tests {
             seed: 7,
             epochs: None,
             backend: Backend::WebGpu,
+            crash_after_lambdas: None,
         }
     }
 
@@ -261,6 +342,35 @@ mod tests {
         }
         let inf = serde_json::to_string(&Lambda::Inf).unwrap();
         assert_eq!(inf, r#""inf""#);
+        // The test hook is off the wire unless set, and survives when set.
+        assert!(!text.contains("crash_after"), "{text}");
+        let hooked = TrainRequest {
+            crash_after_lambdas: Some(2),
+            ..request()
+        };
+        let text = serde_json::to_string(&hooked).unwrap();
+        assert_eq!(serde_json::from_str::<TrainRequest>(&text).unwrap(), hooked);
+    }
+
+    #[test]
+    fn page_messages_survive_json() {
+        for m in [
+            PageMessage::Train(Box::new(request())),
+            PageMessage::Weights,
+            PageMessage::Rebuild(Box::new(request())),
+        ] {
+            let text = m.to_json().unwrap();
+            assert_eq!(serde_json::from_str::<PageMessage>(&text).unwrap(), m);
+        }
+        assert_eq!(
+            PageMessage::Weights.to_json().unwrap(),
+            r#"{"type":"weights"}"#
+        );
+        let train = PageMessage::Train(Box::new(request())).to_json().unwrap();
+        assert!(
+            train.starts_with(r#"{"type":"train","bundle_url""#),
+            "{train}"
+        );
     }
 
     #[test]
@@ -273,20 +383,37 @@ mod tests {
             k_tokens_per_s: 900.0,
             backend: "WebGPU: test".into(),
             fallback: None,
-            weights_json: "{}".into(),
             picks: vec![0, 2, 1],
             sweep: Vec::new(),
+        };
+        let point = SweepResult {
+            lambda: "inf".into(),
+            dev_rank_score: 0.5,
+            accuracy: 0.25,
+            avg_cost: 1e-3,
+            rank_score: 0.125,
+            picks: vec![1, 0],
+            epochs: 4,
         };
         let messages = [
             WorkerMessage::Ready,
             WorkerMessage::Stage { text: "x".into() },
             WorkerMessage::Progress {
                 lambda: "inf".into(),
+                lambda_index: 2,
+                lambdas: 6,
                 epoch: 3,
+                max_epochs: 20,
                 loss: None,
                 dev_rank_score: 0.5,
             },
+            WorkerMessage::Lambda {
+                index: 1,
+                of: 6,
+                point,
+            },
             WorkerMessage::Done(Box::new(result.clone())),
+            WorkerMessage::Weights { text: "{}".into() },
             WorkerMessage::Failed {
                 message: "no".into(),
             },
@@ -301,6 +428,53 @@ mod tests {
             result.entry_name(),
             "mlp concat λ=250 seed 7 (trained here)"
         );
+    }
+
+    #[test]
+    fn a_rebuild_fixes_the_chosen_lambda_on_the_cpu() {
+        let swept = TrainResult {
+            request: TrainRequest {
+                lambda: Lambda::Sweep,
+                crash_after_lambdas: Some(1),
+                ..request()
+            },
+            lambda: "100".into(),
+            epochs: 3,
+            seconds: 1.0,
+            k_tokens_per_s: 1.0,
+            backend: "WebGPU: test".into(),
+            fallback: None,
+            picks: Vec::new(),
+            sweep: Vec::new(),
+        };
+        let r = swept.rebuild_request();
+        assert_eq!(
+            (
+                r.lambda,
+                r.backend,
+                r.crash_after_lambdas,
+                r.seed,
+                r.features
+            ),
+            (Lambda::Fixed(100.0), Backend::Cpu, None, 7, Fusion::Concat)
+        );
+        // kNN reports lambda inf but takes none: its rebuild keeps the request's.
+        let knn = TrainResult {
+            request: TrainRequest {
+                router: RouterKind::Knn,
+                lambda: Lambda::Sweep,
+                ..request()
+            },
+            lambda: "inf".into(),
+            ..swept
+        };
+        assert_eq!(knn.rebuild_request().lambda, Lambda::Sweep);
+        let stored = StoredRun {
+            entry: "x".into(),
+            request: r,
+        };
+        let text = serde_json::to_string(&stored).unwrap();
+        assert_eq!(serde_json::from_str::<StoredRun>(&text).unwrap(), stored);
     }
 
     #[test]

@@ -3,11 +3,12 @@
 
 use vlrb_core::model::Benchmark;
 use vlrb_core::routers::compute::{Compute, Cpu};
-use vlrb_core::routers::{self, Control, Data, TrainConfig};
-use vlrb_core::soft_labels::lambda_text;
+use vlrb_core::routers::{self, Control, Data, Outcome, RouterKind, TrainConfig, ovr};
+use vlrb_core::soft_labels::{LAMBDA_GRID, lambda_text};
 use vlrb_gpu::Gpu;
 
 use crate::protocol::{Backend, SweepResult, TrainRequest, TrainResult, WorkerMessage};
+use crate::weights::{self, Model, Weights};
 
 /// The CPU backend's name in the page.
 const CPU_BACKEND: &str = "CPU (WebAssembly, in a Web Worker)";
@@ -19,9 +20,22 @@ pub enum RunError {
     /// message names the culprit).
     #[error("{0}")]
     Core(#[from] vlrb_core::Error),
+    /// The router returned no lambda point (never expected: every router reports one).
+    #[error("the router finished without a result for any lambda")]
+    NoLambda,
 }
 
-/// Trains `request` on `bench`, reporting every epoch; `clock` returns seconds (for the throughput
+/// A finished run: what the page shows, and the weights file's content, kept compact by the
+/// worker and serialised only when the page asks for the download.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finished {
+    /// The result posted to the page.
+    pub result: TrainResult,
+    /// The weights file's content.
+    pub weights: Weights,
+}
+
+/// Trains `request` on `bench`, reporting every epoch and every finished lambda; `clock` returns seconds (for the throughput
 /// measurement). With [`Backend::WebGpu`] the heavy steps run on WebGPU; when the browser has no
 /// adapter, or the device is lost or fails during training, the run says so and (re)trains on the
 /// CPU path.
@@ -30,7 +44,7 @@ pub async fn run(
     request: &TrainRequest,
     clock: &mut dyn FnMut() -> f64,
     report: &mut dyn FnMut(WorkerMessage),
-) -> Result<TrainResult, RunError> {
+) -> Result<Finished, RunError> {
     let mut config = TrainConfig::new(request.router);
     config.lambda = request.lambda.value();
     config.cost_scale = request.cost_scale;
@@ -66,7 +80,7 @@ pub async fn run(
         report(WorkerMessage::Stage { text: text.clone() });
     }
     let backend = CPU_BACKEND.to_owned();
-    let mut result = train_on(
+    let mut finished = train_on(
         &data,
         &config,
         &mut Cpu::new(),
@@ -76,11 +90,23 @@ pub async fn run(
         report,
     )
     .await?;
-    result.fallback = fallback;
-    Ok(result)
+    finished.result.fallback = fallback;
+    Ok(finished)
 }
 
-/// Trains on one backend and measures throughput there.
+/// The protocol's epoch cap for `router` when the request sets none (1 for routers without epochs).
+fn epoch_cap(router: RouterKind, requested: Option<usize>) -> usize {
+    match router {
+        RouterKind::Linear => requested.unwrap_or(200),
+        RouterKind::Mlp => requested.unwrap_or(300),
+        RouterKind::Ovr => requested.unwrap_or(ovr::STEPS),
+        RouterKind::Knn | RouterKind::Prknn | RouterKind::Prototype => 1,
+    }
+}
+
+/// Trains on one backend, one lambda at a time (each posted as it finishes, so a later failure
+/// loses none), keeps the first lambda with the best dev Rank Score (as `vlrb train` does), and
+/// measures throughput there. Only the best lambda's router is kept while the sweep goes on.
 async fn train_on<C: Compute>(
     data: &Data<'_>,
     config: &TrainConfig,
@@ -89,44 +115,37 @@ async fn train_on<C: Compute>(
     request: &TrainRequest,
     clock: &mut dyn FnMut() -> f64,
     report: &mut dyn FnMut(WorkerMessage),
-) -> Result<TrainResult, RunError> {
+) -> Result<Finished, RunError> {
+    let lambdas: Vec<Option<f64>> = match config.lambda {
+        None if config.router.uses_lambda() => LAMBDA_GRID.iter().copied().map(Some).collect(),
+        fixed => vec![fixed],
+    };
+    let of = lambdas.len();
+    let max_epochs = epoch_cap(config.router, config.max_epochs);
     let started = clock();
-    let outcome = routers::train(data, config, compute, &mut |p| {
-        report(WorkerMessage::Progress {
-            lambda: lambda_text(p.lambda),
-            epoch: p.epoch,
-            loss: (!p.loss.is_nan()).then_some(p.loss),
-            dev_rank_score: p.dev_rank_score,
-        });
-        Control::Continue
-    })
-    .await?;
-    let seconds = clock() - started;
-    let throughput = routers::throughput(&outcome.model, compute, data, clock).await;
-    let weights = serde_json::json!({
-        "router": outcome.router,
-        "features": data.fusion.as_str(),
-        "lambda": outcome.lambda.map(lambda_text),
-        "cost_scale": outcome.cost_scale,
-        "seed": config.seed,
-        "bundle_sha256": request.bundle_sha256,
-        "backend": backend,
-        "scaler": data.scaler,
-        "model": outcome.model,
-    });
-    Ok(TrainResult {
-        request: request.clone(),
-        lambda: outcome.lambda.map_or_else(|| "-".to_owned(), lambda_text),
-        epochs: outcome.epochs,
-        seconds,
-        k_tokens_per_s: throughput.k_tokens_per_s,
-        backend,
-        fallback: None,
-        weights_json: weights.to_string(),
-        picks: outcome.test.picks.iter().map(|&j| j as u16).collect(),
-        sweep: outcome
+    let mut best: Option<(Outcome, f64)> = None;
+    let mut sweep = Vec::with_capacity(of);
+    for (i, &lambda) in lambdas.iter().enumerate() {
+        let one = TrainConfig {
+            lambda,
+            ..config.clone()
+        };
+        let outcome = routers::train(data, &one, compute, &mut |p| {
+            report(WorkerMessage::Progress {
+                lambda: lambda_text(p.lambda),
+                lambda_index: i + 1,
+                lambdas: of,
+                epoch: p.epoch,
+                max_epochs,
+                loss: (!p.loss.is_nan()).then_some(p.loss),
+                dev_rank_score: p.dev_rank_score,
+            });
+            Control::Continue
+        })
+        .await?;
+        let point = outcome
             .sweep
-            .iter()
+            .first()
             .map(|p| SweepResult {
                 lambda: lambda_text(p.lambda),
                 dev_rank_score: p.dev.rank_score,
@@ -134,7 +153,55 @@ async fn train_on<C: Compute>(
                 avg_cost: p.test.avg_cost,
                 rank_score: p.test.rank_score,
                 picks: p.test_picks.iter().map(|&j| j as u16).collect(),
+                epochs: outcome.epochs,
             })
-            .collect(),
-    })
+            .ok_or(RunError::NoLambda)?;
+        report(WorkerMessage::Lambda {
+            index: i + 1,
+            of,
+            point: point.clone(),
+        });
+        sweep.push(point);
+        let dev = outcome.dev.rank_score;
+        if best.as_ref().is_none_or(|(_, b)| dev > *b) {
+            best = Some((outcome, dev));
+        }
+    }
+    let (outcome, _) = best.ok_or(RunError::NoLambda)?;
+    let seconds = clock() - started;
+    report(WorkerMessage::Stage {
+        text: "measuring decision throughput".to_owned(),
+    });
+    let throughput = routers::throughput(&outcome.model, compute, data, clock).await;
+    let lambda = outcome.lambda.map_or_else(|| "-".to_owned(), lambda_text);
+    let result = TrainResult {
+        request: request.clone(),
+        lambda,
+        epochs: outcome.epochs,
+        seconds,
+        k_tokens_per_s: throughput.k_tokens_per_s,
+        backend: backend.clone(),
+        fallback: None,
+        picks: outcome.test.picks.iter().map(|&j| j as u16).collect(),
+        sweep,
+    };
+    let bench = data.bench;
+    let weights = Weights {
+        format: weights::FORMAT.to_owned(),
+        router: outcome.router,
+        features: data.fusion,
+        lambda: Weights::lambda_field(outcome.lambda),
+        cost_scale: outcome.cost_scale,
+        seed: config.seed,
+        bundle_sha256: request.bundle_sha256.clone(),
+        backend,
+        scaler: data.scaler.clone(),
+        model: Model::compact(outcome.model, || {
+            data.train
+                .iter()
+                .map(|&i| bench.samples.ids[i].clone())
+                .collect()
+        }),
+    };
+    Ok(Finished { result, weights })
 }

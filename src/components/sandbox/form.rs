@@ -107,11 +107,44 @@ pub fn SandboxForm(
         backend,
     } = fields;
     let uses_lambda = move || fields.uses_lambda();
+    let sweeping = move || uses_lambda() && lambda.get() == Lambda::SWEEP;
     let running = training.running;
+    let invalid = training.invalid;
+    // `aria-invalid` and the message beside the field that stopped the last start.
+    let bad = move |key: &'static str| {
+        move || {
+            invalid
+                .get()
+                .is_some_and(|(k, _)| k == key)
+                .then_some("true")
+        }
+    };
+    let why = move |key: &'static str| {
+        move || {
+            invalid.get().filter(|(k, _)| *k == key).map(|(_, message)| {
+                view! { <span class="field-error" id=format!("sandbox-{}-error", key.replace('_', "-"))>{message}</span> }
+            })
+        }
+    };
     let train = move |_| training.start(fields.form());
     let sweep = move |_| {
         lambda.set(Lambda::SWEEP.to_owned());
         training.start(fields.form());
+    };
+    // The one Train button says what it will train.
+    let train_label = move || {
+        if !uses_lambda() {
+            "Train".to_owned()
+        } else if sweeping() {
+            format!("Train the λ grid ({} runs, best on dev)", LAMBDA_GRID.len())
+        } else {
+            let chosen = fields.chosen_lambda();
+            if chosen.is_empty() {
+                "Train".to_owned()
+            } else {
+                format!("Train λ={chosen}")
+            }
+        }
     };
     let stop = move |_| training.stop();
     // The slider shows log10 of a custom lambda (or of a fixed grid value), 0 to 5.
@@ -149,8 +182,11 @@ pub fn SandboxForm(
                     <option value="custom">"Custom…"</option>
                 </select>
             </label>
-            <label>{move || if lambda.get() == CUSTOM { format!("λ = {} (log scale)", custom_lambda.get()) } else { "λ (log scale)".to_owned() }}
-                <input id="sandbox-lambda-slider" type="range" min="0" max="5" step="0.05" prop:disabled=move || !uses_lambda() prop:value=slider_position on:input=move |ev| {
+            <label>{move || match parse_lambda(custom_lambda.get().trim()) {
+                    Ok(_) if lambda.get() == CUSTOM => format!("λ = {} (log scale)", custom_lambda.get().trim()),
+                    _ => "λ (log scale)".to_owned(),
+                }}
+                <input id="sandbox-lambda-slider" type="range" min="0" max="5" step="0.05" title=move || if sweeping() { "The sweep trains every λ of the grid; pick one λ above to use the slider" } else { "λ on a log scale, 1 to 100000" } prop:disabled=move || !uses_lambda() || sweeping() prop:value=slider_position on:input=move |ev| {
                     if let Ok(position) = event_target_value(&ev).parse::<f64>() {
                         lambda.set(CUSTOM.to_owned());
                         custom_lambda.set(slider_lambda(position));
@@ -158,16 +194,20 @@ pub fn SandboxForm(
                 }/>
             </label>
             <label class:hidden=move || lambda.get() != CUSTOM>"Custom lambda"
-                <input id="sandbox-custom-lambda" type="text" inputmode="decimal" placeholder="e.g. 250 or inf" prop:value=move || custom_lambda.get() on:input=move |ev| custom_lambda.set(event_target_value(&ev))/>
+                <input id="sandbox-custom-lambda" type="text" inputmode="decimal" placeholder="e.g. 250 or inf" aria-invalid=bad("lambda") prop:value=move || custom_lambda.get() on:input=move |ev| custom_lambda.set(event_target_value(&ev))/>
+                {why("lambda")}
             </label>
             <label>"Cost scale"
-                <input id="sandbox-cost-scale" type="text" inputmode="decimal" placeholder="router default" prop:disabled=move || !uses_lambda() prop:value=move || cost_scale.get() on:input=move |ev| cost_scale.set(event_target_value(&ev))/>
+                <input id="sandbox-cost-scale" type="text" inputmode="decimal" placeholder="router default" aria-invalid=bad("cost_scale") prop:disabled=move || !uses_lambda() prop:value=move || cost_scale.get() on:input=move |ev| cost_scale.set(event_target_value(&ev))/>
+                {why("cost_scale")}
             </label>
             <label>"Seed"
-                <input id="sandbox-seed" type="text" inputmode="numeric" prop:value=move || seed.get() on:input=move |ev| seed.set(event_target_value(&ev))/>
+                <input id="sandbox-seed" type="text" inputmode="numeric" aria-invalid=bad("seed") prop:value=move || seed.get() on:input=move |ev| seed.set(event_target_value(&ev))/>
+                {why("seed")}
             </label>
-            <label>"Max epochs"
-                <input id="sandbox-epochs" type="text" inputmode="numeric" placeholder="protocol (200/300)" prop:value=move || epochs.get() on:input=move |ev| epochs.set(event_target_value(&ev))/>
+            <label title="Empty trains the protocol's full schedule: 200 epochs (linear), 300 (MLP, OVR); kNN, PRkNN and prototype have none">"Max epochs (empty: protocol's 200/300)"
+                <input id="sandbox-epochs" type="text" inputmode="numeric" placeholder="protocol: 200/300" aria-invalid=bad("epochs") prop:value=move || epochs.get() on:input=move |ev| epochs.set(event_target_value(&ev))/>
+                {why("epochs")}
             </label>
             <label>"Backend"
                 <select id="sandbox-backend-choice" prop:value=move || backend.get() on:change=move |ev| backend.set(event_target_value(&ev))>
@@ -176,8 +216,9 @@ pub fn SandboxForm(
                 </select>
             </label>
             <div class="sandbox-buttons">
-                <button type="button" id="sandbox-train" prop:disabled=move || running.get() on:click=train>"Train"</button>
-                <button type="button" id="sandbox-sweep" title="Train every λ of the grid and draw the router's trade-off on the plot" prop:disabled=move || running.get() || !uses_lambda() on:click=sweep>"Sweep λ"</button>
+                <button type="button" id="sandbox-train" prop:disabled=move || running.get() on:click=train>{train_label}</button>
+                // Only offered when one λ is chosen: in sweep mode Train already sweeps.
+                <button type="button" id="sandbox-sweep" class:hidden=move || !uses_lambda() || sweeping() title="Train every λ of the grid instead and draw the router's trade-off on the plot" prop:disabled=move || running.get() || !uses_lambda() on:click=sweep>"Sweep the λ grid instead"</button>
                 <button type="button" id="sandbox-stop" prop:disabled=move || !running.get() on:click=stop>"Stop"</button>
             </div>
         </div>

@@ -3,6 +3,7 @@
 //! a board row, draws a lambda sweep on the plot and offers the run's predictions and weights.
 
 mod form;
+mod progress;
 
 use std::sync::Arc;
 
@@ -15,6 +16,7 @@ use crate::state::training::Training;
 use crate::state::{Loaded, use_app_state};
 use crate::web;
 use form::{Fields, SandboxForm};
+use progress::RunProgressBar;
 
 /// The sandbox section.
 #[component]
@@ -50,8 +52,21 @@ pub fn Sandbox(
         ran_on,
         predictions,
         weights,
+        progress,
+        stored,
+        running,
         ..
     } = training;
+    // Stored runs whose rows are still on the board (renamed or removed rows drop out).
+    let stored_rows = move || {
+        let names: Vec<String> = state.uploads.get().into_iter().map(|e| e.name).collect();
+        stored
+            .get()
+            .into_iter()
+            .filter(|r| names.contains(&r.entry))
+            .rev()
+            .collect::<Vec<_>>()
+    };
     let backend_note = move || {
         ran_on.get().unwrap_or_else(|| {
             match (fields.backend.get().as_str(), webgpu) {
@@ -74,6 +89,7 @@ pub fn Sandbox(
             <p class="note" id="sandbox-backend">{backend_note}</p>
             <SandboxForm fields feature_options training/>
             <p class="status" id="sandbox-status" role="status" aria-live="polite">{move || stage.get()}</p>
+            {move || progress.get().map(|p| view! { <RunProgressBar progress=p/> })}
             {move || {
                 let points = curve.get();
                 (!points.is_empty()).then(|| view! {
@@ -86,10 +102,32 @@ pub fn Sandbox(
                 {move || predictions.get().map(|(file, csv)| view! {
                     <button type="button" id="sandbox-download" on:click=move |_| download(&file, "text/csv", &csv)>"Download the test predictions (CSV, upload format)"</button>
                 })}
-                {move || weights.get().map(|(file, json)| view! {
-                    <button type="button" id="sandbox-weights" on:click=move |_| download(&file, "application/json", &json)>"Download the trained weights (JSON)"</button>
+                {move || weights.get().map(|_| view! {
+                    <button type="button" id="sandbox-weights" title="Settings, feature scaler and parameters; kNN and PRkNN name their reference rows (the bundle's training rows) instead of copying them" on:click=move |_| training.download_weights()>"Download the trained weights (JSON)"</button>
                 })}
             </div>
+            {move || {
+                let runs = stored_rows();
+                (!runs.is_empty()).then(|| view! {
+                    <details class="stored-runs" id="sandbox-stored-runs">
+                        <summary>{format!("Your runs on this benchmark ({}), kept in this browser", runs.len())}</summary>
+                        <p class="note">"Predictions come from the row; weights are rebuilt by retraining the run's chosen setting on the CPU (same seed: the same router as a CPU run)."</p>
+                        <ul>
+                            {runs.into_iter().map(|run| {
+                                let entry = run.entry.clone();
+                                let for_predictions = entry.clone();
+                                view! {
+                                    <li data-entry=entry.clone()>
+                                        <span class="run-name">{entry.clone()}</span>" "
+                                        <button type="button" class="stored-predictions" on:click=move |_| training.download_stored_predictions(&for_predictions)>"predictions (CSV)"</button>" "
+                                        <button type="button" class="stored-weights" prop:disabled=move || running.get() on:click=move |_| training.rebuild_weights(&run)>"weights (JSON, rebuilt)"</button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </details>
+                })
+            }}
         </section>
     }
 }

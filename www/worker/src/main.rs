@@ -1,20 +1,29 @@
 //! Entry point of the training worker: says `ready` once its wasm runs, then answers each
-//! [`TrainRequest`] (JSON text) with stage and progress messages and finally one `done` or
-//! `failed` [`WorkerMessage`] (JSON text).
+//! [`PageMessage`] (JSON text): a training request with stage, progress and per-lambda messages
+//! and finally one `done` or `failed` [`WorkerMessage`]; a weights request with the last finished
+//! run's weights file, built only then from the compact form the worker kept.
+
+use std::cell::RefCell;
 
 use js_sys::Uint8Array;
 use vlrb_core::bundle;
-use vlrb_sandbox::{RunError, TrainRequest, TrainResult, WorkerMessage};
+use vlrb_sandbox::{Finished, PageMessage, RunError, TrainRequest, Weights, WorkerMessage};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Response};
 
+thread_local! {
+    /// The last finished run's weights, compact (kNN-style routers name their reference rows),
+    /// until the page asks for the file or starts another run.
+    static LAST_WEIGHTS: RefCell<Option<Weights>> = const { RefCell::new(None) };
+}
+
 /// Why a training request could not be answered with a result.
 #[derive(Debug, thiserror::Error)]
 enum WorkerError {
-    /// The page sent something that is not a training request.
-    #[error("malformed training request: {0}")]
+    /// The page sent something that is not a request.
+    #[error("malformed request to the training worker: {0}")]
     Request(String),
     /// A browser call failed (the JavaScript error's message).
     #[error("{context}: {detail}")]
@@ -78,7 +87,7 @@ async fn fetch(url: &str) -> Result<Vec<u8>, WorkerError> {
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
-async fn train(request: TrainRequest) -> Result<TrainResult, WorkerError> {
+async fn train(request: TrainRequest) -> Result<Finished, WorkerError> {
     post(&WorkerMessage::Stage {
         text: format!("downloading {}", request.bundle_url),
     });
@@ -97,25 +106,72 @@ async fn train(request: TrainRequest) -> Result<TrainResult, WorkerError> {
     let bench = bundle::decode(&bytes)?;
     let performance = scope().performance();
     let mut clock = move || performance.as_ref().map_or(0.0, |p| p.now() / 1000.0);
-    Ok(vlrb_sandbox::run(&bench, &request, &mut clock, &mut |m| post(&m)).await?)
+    let crash_after = request.crash_after_lambdas;
+    let mut lambdas_posted = 0;
+    let mut report = |m: WorkerMessage| {
+        let lambda = matches!(m, WorkerMessage::Lambda { .. });
+        post(&m);
+        if lambda {
+            lambdas_posted += 1;
+            if crash_after == Some(lambdas_posted) {
+                // The test hook (TrainRequest::crash_after_lambdas): trap as a real crash does.
+                std::process::abort();
+            }
+        }
+    };
+    Ok(vlrb_sandbox::run(&bench, &request, &mut clock, &mut report).await?)
+}
+
+/// The last finished run's weights file, or why there is none.
+fn weights_file() -> WorkerMessage {
+    let text = LAST_WEIGHTS.with(|w| w.borrow().as_ref().map(Weights::to_json));
+    match text {
+        Some(Ok(text)) => WorkerMessage::Weights { text },
+        Some(Err(e)) => WorkerMessage::Failed {
+            message: format!("cannot write the weights file: {e}"),
+        },
+        None => WorkerMessage::Failed {
+            message: "this worker has no finished run to write the weights of".to_owned(),
+        },
+    }
 }
 
 /// Answers one message from the page.
 async fn answer(data: JsValue) -> WorkerMessage {
-    let request = data
+    let message = data
         .as_string()
         .ok_or_else(|| WorkerError::Request("the message is not JSON text".to_owned()))
         .and_then(|text| {
-            serde_json::from_str::<TrainRequest>(&text)
+            serde_json::from_str::<PageMessage>(&text)
                 .map_err(|e| WorkerError::Request(e.to_string()))
         });
-    match request {
-        Ok(request) => match train(request).await {
-            Ok(result) => WorkerMessage::Done(Box::new(result)),
-            Err(e) => WorkerMessage::Failed {
-                message: e.to_string(),
-            },
-        },
+    match message {
+        Ok(PageMessage::Train(request)) => {
+            // A new run replaces the kept weights; drop them first to bound memory.
+            LAST_WEIGHTS.with(|w| w.borrow_mut().take());
+            match train(*request).await {
+                Ok(finished) => {
+                    LAST_WEIGHTS.with(|w| *w.borrow_mut() = Some(finished.weights));
+                    WorkerMessage::Done(Box::new(finished.result))
+                }
+                Err(e) => WorkerMessage::Failed {
+                    message: e.to_string(),
+                },
+            }
+        }
+        Ok(PageMessage::Weights) => weights_file(),
+        Ok(PageMessage::Rebuild(request)) => {
+            LAST_WEIGHTS.with(|w| w.borrow_mut().take());
+            match train(*request).await {
+                Ok(finished) => {
+                    LAST_WEIGHTS.with(|w| *w.borrow_mut() = Some(finished.weights));
+                    weights_file()
+                }
+                Err(e) => WorkerMessage::Failed {
+                    message: e.to_string(),
+                },
+            }
+        }
         Err(e) => WorkerMessage::Failed {
             message: e.to_string(),
         },
