@@ -7,8 +7,8 @@ use vlrb_board::urlstate::ViewState;
 use vlrb_core::bundle::PROTOCOL_VERSION;
 
 use crate::components::{
-    Breakdowns, Controls, FormatHelp, Header, Leaderboard, ParetoPlot, Provenance, Sandbox, Status,
-    Uploads,
+    Breakdowns, BuildVersion, Controls, FormatHelp, Header, Leaderboard, ParetoPlot, Provenance,
+    Sandbox, Status, Uploads,
 };
 use crate::state::{AppState, Phase, intervals, loading};
 use crate::web;
@@ -56,6 +56,7 @@ pub fn App() -> impl IntoView {
                 "Protocol: " {PROTOCOL_VERSION}
                 ". Numbers are recomputed from the bundle shown above; uploads are self-reported, verified rows come from the repository's submissions folder."
             </p>
+            <p><BuildVersion/></p>
         </footer>
     }
 }

@@ -2,6 +2,7 @@
 //! render it.
 
 pub mod breakdowns;
+pub mod build_version;
 pub mod controls;
 pub mod format_help;
 pub mod header;
@@ -12,6 +13,7 @@ pub mod status;
 pub mod uploads;
 
 pub use breakdowns::Breakdowns;
+pub use build_version::BuildVersion;
 pub use controls::Controls;
 pub use format_help::FormatHelp;
 pub use header::Header;
