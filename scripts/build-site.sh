@@ -1,9 +1,11 @@
 #!/bin/sh
 # Builds the publishable site into OUT_DIR (what .github/workflows/pages.yml deploys):
 #
-#   scripts/build-site.sh OUT_DIR      (OUT_DIR must be absent or empty)
+#   scripts/build-site.sh [--from BUILT_DIR] OUT_DIR      (OUT_DIR must be absent or empty)
 #
-#   1. trunk build --release into OUT_DIR: the app and its worker (relative URLs, Trunk.toml's
+#   1. trunk build --release into OUT_DIR (with --from, a copy of BUILT_DIR, the output of an
+#      earlier `trunk build --release`, instead: the end-to-end tests publish dist/ this way
+#      without building the wasm twice): the app and its worker (relative URLs, Trunk.toml's
 #      public_url, so the site works from / or any sub-path), the service worker sw.js, the bundles
 #      of public/bundles, and (Trunk's post-build hook, scripts/submissions-manifest.sh) the verified
 #      submissions and reference routers with their manifest submissions/index.json;
@@ -14,7 +16,15 @@
 #
 # Needs the tools of scripts/setup.sh (trunk, wasm-bindgen-cli, node_modules' wasm-opt).
 set -eu
-[ $# -eq 1 ] || { echo "usage: scripts/build-site.sh OUT_DIR" >&2; exit 2; }
+usage() { echo "usage: scripts/build-site.sh [--from BUILT_DIR] OUT_DIR" >&2; exit 2; }
+from=''
+if [ "${1:-}" = --from ]; then
+    [ $# -ge 2 ] || usage
+    [ -f "$2/index.html" ] || { echo "error: $2/index.html is missing: not a trunk build" >&2; exit 1; }
+    from="$(cd "$2" && pwd)"
+    shift 2
+fi
+[ $# -eq 1 ] || usage
 mkdir -p "$1"
 out="$(cd "$1" && pwd)"
 cd "$(dirname "$0")/.."
@@ -22,7 +32,11 @@ root="$PWD"
 [ -z "$(ls -A "$out")" ] || { echo "error: $out is not empty" >&2; exit 1; }
 export PATH="$root/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-trunk build --release --dist "$out"
+if [ -n "$from" ]; then
+    cp -R "$from/." "$out"
+else
+    trunk build --release --dist "$out"
+fi
 
 python3 - "$out" <<'PY'
 import hashlib, json, sys
@@ -34,6 +48,8 @@ index = json.loads(index_path.read_text(encoding="utf-8"))
 for entry in index:
     source = bundles / entry["file"]
     digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    if source.stem.endswith(f"-{digest}"):
+        continue  # already named by its hash (--from an earlier site)
     hashed = f"{source.stem}-{digest}{source.suffix}"
     source.rename(bundles / hashed)
     entry["file"] = hashed

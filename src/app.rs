@@ -7,8 +7,8 @@ use vlrb_board::urlstate::ViewState;
 use vlrb_core::bundle::PROTOCOL_VERSION;
 
 use crate::components::{
-    Breakdowns, Controls, FormatHelp, Header, Leaderboard, ParetoPlot, Provenance, Sandbox, Status,
-    Uploads, WhatIfBanner, WhatIfPanel,
+    Breakdowns, BuildVersion, Controls, FormatHelp, Header, Leaderboard, ParetoPlot, Provenance,
+    Sandbox, Status, Uploads, WhatIfBanner, WhatIfPanel,
 };
 use crate::state::{AppState, Phase, intervals, loading};
 use crate::web;
@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                 "Protocol: " {PROTOCOL_VERSION}
                 ". Numbers are recomputed from the bundle shown above; uploads are self-reported, verified rows come from the repository's submissions folder."
             </p>
+            <p><BuildVersion/></p>
         </footer>
     }
 }

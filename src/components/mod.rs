@@ -2,6 +2,7 @@
 //! render it.
 
 pub mod breakdowns;
+pub mod build_version;
 pub mod controls;
 pub mod distribution;
 pub mod format_help;
@@ -15,6 +16,7 @@ pub mod uploads;
 pub mod whatif;
 
 pub use breakdowns::Breakdowns;
+pub use build_version::BuildVersion;
 pub use controls::Controls;
 pub use format_help::FormatHelp;
 pub use header::Header;

@@ -62,20 +62,31 @@ const MIME = {
     '.jsonl': 'application/jsonl', '.vlrb': 'application/octet-stream', '.png': 'image/png', '.svg': 'image/svg+xml',
 };
 
-function serve(dir) {
+/**
+ * Serves `dir` at `basePath` (`/`, or a sub-path such as `/vlrb/`, as a static host serves a project
+ * site: the base without its slash is redirected, anything outside it is 404). Every request is
+ * recorded in `requests` as { path, status }.
+ */
+function serve(dir, basePath = '/', requests = []) {
     const server = createServer((req, res) => {
-        const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+        const url = new URL(req.url, 'http://x');
+        const answer = (status, headers, body) => {
+            requests.push({ path: url.pathname, status });
+            res.writeHead(status, headers).end(body);
+        };
+        if (`${url.pathname}/` === basePath) { answer(301, { location: basePath + url.search }); return; }
+        if (!url.pathname.startsWith(basePath)) { answer(404, {}, 'not found'); return; }
+        const path = decodeURIComponent(`/${url.pathname.slice(basePath.length)}`);
         let file = normalize(join(dir, path));
-        if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
+        if (!file.startsWith(dir)) { answer(403, {}); return; }
         if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-        if (!existsSync(file)) { res.writeHead(404).end('not found'); return; }
+        if (!existsSync(file)) { answer(404, {}, 'not found'); return; }
         const body = readFileSync(file);
-        res.writeHead(200, {
+        answer(200, {
             'content-type': MIME[extname(file)] ?? 'application/octet-stream',
             'content-length': body.length,
             'cache-control': 'no-store',
-        });
-        res.end(body);
+        }, body);
     });
     return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
 }
@@ -85,10 +96,10 @@ function serve(dir) {
  * `official-tiny`) when the site does not ship it, so uploads are always checked against the
  * fixture's expectations.
  */
-function prepareSite(name) {
+function prepareSite(name, dist) {
     const site = join(OUT, `site-${name}`);
     rmSync(site, { recursive: true, force: true });
-    cpSync(DIST, site, { recursive: true });
+    cpSync(dist, site, { recursive: true });
     const index = JSON.parse(readFileSync(join(site, 'bundles/index.json'), 'utf8'));
     if (!index.some((b) => b.name === FIXTURE_NAME)) {
         execFileSync(VLRB, ['pack', FIXTURE, '--name', FIXTURE_NAME, '-o', join(site, 'bundles/e2e-official-tiny.vlrb')], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -120,22 +131,27 @@ export function newContext(browser, options = {}) {
 
 /**
  * Runs one test file: serves its copy of the site, launches Chromium, runs `body` with
- * { site, index, submissions, base, browser, bundle(bench), url(bench) }, then checks that no page
- * logged a console error, prints the measurements and `N passed, N failed`, and exits.
+ * { site, index, submissions, base, browser, requests, bundle(bench), url(bench) }, then checks
+ * that no page logged a console error, prints the measurements and `N passed, N failed`, and exits.
+ * Options: `dist`, the built site to copy (default DIST); `basePath`, the path it is served under
+ * (default `/`; `base` then ends with it). `requests` lists every request the server answered.
+ * `prepare`, when given, runs first (inside the harness) and gives the `dist` to copy.
  */
-export async function suite(file, body) {
+export async function suite(file, body, { dist = DIST, basePath = '/', prepare } = {}) {
     const name = basename(file).replace(/\.test\.mjs$/, '');
     let server;
     let browser;
     try {
-        assert(existsSync(join(DIST, 'index.html')), `${DIST}/index.html is missing: run trunk build --release first`);
+        if (prepare) dist = prepare();
+        assert(existsSync(join(dist, 'index.html')), `${dist}/index.html is missing: run trunk build --release first`);
         assert(existsSync(VLRB), `${VLRB} is missing: run cargo build --release --bin vlrb first`);
         mkdirSync(SHOTS, { recursive: true });
         mkdirSync(OUT, { recursive: true });
-        const { site, index } = prepareSite(name);
+        const { site, index } = prepareSite(name, dist);
         const submissions = JSON.parse(readFileSync(join(site, 'submissions/index.json'), 'utf8'));
-        server = await serve(site);
-        const base = `http://127.0.0.1:${server.address().port}/`;
+        const requests = [];
+        server = await serve(site, basePath, requests);
+        const base = `http://127.0.0.1:${server.address().port}${basePath}`;
         log(`${name}: serving ${site} at ${base}`);
         browser = await launchBrowser();
         const find = (benchName) => {
@@ -144,7 +160,7 @@ export async function suite(file, body) {
             return bench;
         };
         await body({
-            site, index, submissions, base, browser, find,
+            site, index, submissions, base, browser, find, requests,
             bundle: (bench) => join(site, 'bundles', bench.file),
             url: (bench) => `${base}?bench=${encodeURIComponent(bench.name)}`,
         });

@@ -24,6 +24,11 @@ await suite(import.meta.url, async ({ index, submissions, site, browser, bundle,
             const sha = createHash('sha256').update(bytes.subarray(60)).digest('hex');
             assert((await page.textContent('#bundle-sha256')).trim() === sha, 'bundle hash shown differs from the file');
             assert(((await page.textContent('#protocol-version')) ?? '').includes('vlrb-protocol'), 'protocol version missing');
+            // The footer names the build: dist/ of a plain trunk build says so; a published site its commit.
+            const version = JSON.parse(readFileSync(join(site, 'version.json'), 'utf8'));
+            const build = version.commit === null ? 'development' : 'release';
+            await page.waitForSelector(`#build-version[data-build="${build}"]`, { timeout: 10000 });
+            if (build === 'development') assert((await page.textContent('#build-version')).trim() === 'development build', 'footer text');
             const banner = await page.$('#synthetic-banner');
             assert(Boolean(banner) === Boolean(info.synthetic), `synthetic banner ${Boolean(banner)} but bundle synthetic=${info.synthetic}`);
             const rows = await board(page);

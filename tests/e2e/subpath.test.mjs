@@ -1,0 +1,110 @@
+// The published site (scripts/build-site.sh: content-hashed bundles, version.json, the service
+// worker) served under a sub-path, /vlrb/, as a static host serves a project site: the leaderboard,
+// an upload and a short sandbox run work there, the permalink keeps the path, the footer names the
+// build, the service worker serves the hashed files on the next visit and the site opens offline;
+// the server answers no request with an error and no page logs one.
+//   node tests/e2e/subpath.test.mjs          (after trunk build --release: publishes dist/ with
+//                                             scripts/build-site.sh --from dist)
+
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+    assert, board, DIST, FIXTURE_NAME, fixtureWithUploads, GOOD_UPLOADS, entryOf, measure, newContext, openPage, OUT, ROOT,
+    rowOf, runEnded, sameNumbers, suite, test, vlrb, waitReady,
+} from './helpers.mjs';
+
+const BASE = '/vlrb/';
+const HASHED_BUNDLE = /-[0-9a-f]{16}\.vlrb$/;
+
+/** scripts/build-site.sh --from dist: the publishable site without building the wasm again. */
+function publish() {
+    const out = join(OUT, 'published-subpath');
+    rmSync(out, { recursive: true, force: true });
+    execFileSync('sh', [join(ROOT, 'scripts/build-site.sh'), '--from', DIST, out], { stdio: ['ignore', 'ignore', 'inherit'] });
+    return out;
+}
+
+await suite(import.meta.url, async (env) => {
+    const { base, browser, bundle, find, index, requests, site, url } = env;
+    const failures = () => requests.filter((r) => r.status >= 400).map((r) => `${r.status} ${r.path}`);
+    const demo = index[0];
+
+    await test(`the leaderboard under ${BASE}: hashed bundle, rows equal the CLI, the link keeps the path, the footer names the build`, async () => {
+        assert(base.endsWith(BASE), `served at ${base}`);
+        assert(HASHED_BUNDLE.test(demo.file), `${demo.name}'s bundle is not content-hashed: ${demo.file}`);
+        const context = await newContext(browser);
+        const page = await openPage(context, url(demo));
+        const rows = await board(page);
+        assert(rows.length > 5, `${rows.length} rows`);
+        const baselines = vlrb('baselines', bundle(demo));
+        for (const name of ['Oracle', 'StrongestGlobal']) sameNumbers(rowOf(rows, name), baselines[name], name);
+        const link = new URL(page.url());
+        assert(link.pathname === BASE && link.searchParams.get('bench') === demo.name, `the permalink is ${page.url()}`);
+        const version = JSON.parse(readFileSync(join(site, 'version.json'), 'utf8'));
+        const head = execFileSync('git', ['-C', ROOT, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+        assert(version.commit === head, `version.json names ${version.commit}, HEAD is ${head}`);
+        await page.waitForSelector('#build-version[data-build="release"]', { timeout: 10000 });
+        const footer = await page.$eval('#build-version', (e) => ({ commit: e.dataset.commit, text: e.textContent }));
+        assert(footer.commit === head && footer.text.includes(head.slice(0, 12)) && footer.text.includes(version.built_at),
+            `the footer says "${footer.text}" (${footer.commit})`);
+        await context.close();
+    });
+
+    await test(`an upload to ${FIXTURE_NAME} under ${BASE} equals vlrb eval`, async () => {
+        const { context, page, bundlePath } = await fixtureWithUploads(env);
+        const rows = await board(page);
+        for (const f of GOOD_UPLOADS) sameNumbers(rowOf(rows, entryOf(f)), vlrb('eval', bundlePath, f), entryOf(f));
+        await context.close();
+    });
+
+    await test(`a kNN sandbox run under ${BASE} (worker and its wasm) equals vlrb train`, async () => {
+        const bench = find('mathvista');
+        const context = await newContext(browser);
+        const page = await openPage(context, url(bench));
+        await page.selectOption('#sandbox-router', 'knn');
+        await page.selectOption('#sandbox-backend-choice', 'cpu');
+        await page.selectOption('#sandbox-features', 'text');
+        await page.click('#sandbox-train');
+        await runEnded(page, 'knn');
+        const expected = vlrb('train', bundle(bench), '--router', 'knn', '--features', 'text', '--seed', '42');
+        const lambda = expected.lambda === null ? '-' : String(expected.lambda);
+        sameNumbers(rowOf(await board(page), `knn text λ=${lambda} seed 42 (trained here)`), expected, 'sandbox knn');
+        await context.close();
+    });
+
+    await test(`the service worker (scope ${BASE}) serves the hashed files on the next visit, and the site opens offline`, async () => {
+        const context = await newContext(browser);
+        const page = await openPage(context, url(demo));
+        const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+        assert(new URL(scope).pathname === BASE, `service worker scope ${scope}`);
+        // The first visit ran before the worker controlled the page; the reload goes through it.
+        await page.reload();
+        await waitReady(page);
+        const bundlePath = `${BASE}bundles/${demo.file}`;
+        const cached = await page.evaluate(async () => (await (await caches.open('vlrb-immutable-v1')).keys()).map((r) => new URL(r.url).pathname));
+        for (const want of [bundlePath, /_bg\.wasm$/, /\.js$/, /\.css$/]) {
+            assert(cached.some((p) => (typeof want === 'string' ? p === want : want.test(p) && /-[0-9a-f]{12,16}[._]/.test(p))),
+                `the cache lacks ${want}: ${cached.join(', ')}`);
+        }
+        const fetchedBefore = requests.filter((r) => r.path === bundlePath).length;
+        await page.reload();
+        await waitReady(page);
+        const readyMs = Number.parseFloat(await page.getAttribute('main', 'data-ready-ms'));
+        const fetchedAfter = requests.filter((r) => r.path === bundlePath).length;
+        assert(fetchedAfter === fetchedBefore, `the visit fetched ${bundlePath} again (${fetchedAfter - fetchedBefore} times)`);
+        measure(`${demo.name} under ${BASE}, service worker warm: interactive at ${readyMs.toFixed(0)} ms (${await page.getAttribute('main', 'data-load-timings')})`);
+        await context.setOffline(true);
+        const answered = requests.length;
+        await page.reload();
+        await waitReady(page);
+        assert(requests.length === answered, `offline, the server still got ${requests.slice(answered).map((r) => r.path).join(', ')}`);
+        sameNumbers(rowOf(await board(page), 'Oracle'), vlrb('baselines', bundle(demo)).Oracle, 'Oracle offline');
+        await context.setOffline(false);
+        await context.close();
+    });
+
+    await test('the server answered every request (no 404 or other error)', async () => {
+        assert(failures().length === 0, failures().join('\n'));
+    });
+}, { basePath: BASE, prepare: publish });
