@@ -13,8 +13,8 @@ use leptos::prelude::*;
 use vlrb_board::upload;
 use vlrb_core::Split;
 use vlrb_sandbox::{
-    PageMessage, StoredRun, SweepResult, TrainForm, TrainRequest, TrainResult, WORKER_SCRIPT,
-    WorkerMessage,
+    PageMessage, StoredRun, SweepResult, TrainForm, TrainRequest, TrainResult, TrainView,
+    WORKER_SCRIPT, WorkerMessage,
 };
 
 use super::{AppState, Loaded, SweepCurve};
@@ -153,6 +153,7 @@ impl Training {
         };
         self.invalid.set(None);
         request.crash_after_lambdas = crash_hook();
+        request.view = self.train_view(&loaded);
         let text = match PageMessage::Train(Box::new(request.clone())).to_json() {
             Ok(text) => text,
             Err(e) => {
@@ -173,6 +174,28 @@ impl Training {
         self.lambdas.set_value(Vec::new());
         self.weights_wanted.set_value(None);
         self.launch(text);
+    }
+
+    /// The what-if view the board shows, for the router to train on (`None` as published).
+    fn train_view(self, loaded: &Loaded) -> Option<TrainView> {
+        let view = self.state.scenario.get_untracked()?;
+        if view.is_published() {
+            return None;
+        }
+        let bench = &loaded.bench;
+        Some(TrainView {
+            pool: view
+                .scenario
+                .pool()
+                .ids(bench)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            prices: self
+                .state
+                .what_if
+                .with_untracked(|w| w.prices(bench).ok().flatten()),
+        })
     }
 
     /// Starts a new worker (replacing the old one and the weights it kept) that gets `text` once

@@ -7,8 +7,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-    assert, board, FIXTURE_NAME, measure, newContext, openPage, OUT, rowOf, suite, test, uploadFiles, vlrb, waitNotice,
-    waitReady,
+    assert, board, FIXTURE_NAME, measure, newContext, openPage, OUT, rowOf, runEnded, suite, test, uploadFiles, vlrb,
+    waitNotice, waitReady,
 } from './helpers.mjs';
 
 const OPTIMALITY = ['optimal_selection', 'cost_vs_oracle', 'accuracy_vs_oracle'];
@@ -80,6 +80,18 @@ await suite(import.meta.url, async (env) => {
         const marked = await page.$eval('tr[data-entry="whatif_uses_excluded"]', (tr) => ({ n: Number(tr.dataset.excluded), text: tr.textContent, metrics: tr.querySelectorAll('td[data-metric]').length }));
         assert(marked.n === excludedCount && marked.text.includes(`uses excluded models (${excludedCount} samples)`), `excluded row: ${JSON.stringify(marked)}`);
         assert(marked.metrics === 0, 'an excluded row shows no numbers');
+
+        // The sandbox trains on the pool: its kNN row equals `vlrb train --pool --prices`.
+        await page.selectOption('#sandbox-router', 'knn');
+        await page.selectOption('#sandbox-backend-choice', 'cpu');
+        await page.selectOption('#sandbox-features', 'text');
+        assert((await page.textContent('#sandbox-pool-note')).includes(`6 of ${info.num_models} models`), 'no pool note in the sandbox');
+        await page.click('#sandbox-train');
+        const { added: entry } = await runEnded(page, 'knn on the pool');
+        assert(entry && entry.includes('on a pool of 6'), `sandbox row name ${entry}`);
+        const trained = vlrb('train', bundlePath, '--router', 'knn', '--features', 'text', '--seed', '42', ...cliArgs);
+        sameEntry(rowOf(await board(page), entry), trained, 'sandbox kNN on the pool');
+        rows = await board(page);
 
         // The permalink reproduces the view after a reload (uploads are kept in this browser).
         const link = page.url();

@@ -1,6 +1,7 @@
 //! The messages between the page and the training worker: typed settings, JSON text on the wire.
 
 use serde::{Deserialize, Serialize};
+use vlrb_core::prices::Prices;
 use vlrb_core::routers::RouterKind;
 use vlrb_core::routers::features::Fusion;
 use vlrb_core::soft_labels::{lambda_text, parse_lambda};
@@ -114,6 +115,21 @@ pub struct TrainRequest {
     /// `localStorage` key `vlrb-test-worker-crash-after` (see README's hooks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crash_after_lambdas: Option<usize>,
+    /// A what-if view to train on (the page's pool and prices); `None` is the benchmark as
+    /// published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<TrainView>,
+}
+
+/// A what-if view a router trains on: it sees only the pool's models (columns), with the costs
+/// and Rank Score bounds of the view's prices, as `vlrb train --pool --prices` does. Its picks are
+/// posted in the benchmark's columns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainView {
+    /// The pool's model ids (at least two).
+    pub pool: Vec<String>,
+    /// Every model's prices when edited; `None` keeps the bundle's costs.
+    pub prices: Option<Prices>,
 }
 
 /// What the page asks the worker.
@@ -185,8 +201,13 @@ impl TrainResult {
     /// The leaderboard row name of the run (before making it unique on the board).
     pub fn entry_name(&self) -> String {
         let r = &self.request;
+        let pool = r
+            .view
+            .as_ref()
+            .map(|v| format!(" on a pool of {}", v.pool.len()))
+            .unwrap_or_default();
         format!(
-            "{} {} λ={} seed {} (trained here)",
+            "{} {} λ={} seed {}{pool} (trained here)",
             r.router.as_str(),
             r.features.as_str(),
             self.lambda,
@@ -309,6 +330,7 @@ mod tests {
             epochs: None,
             backend: Backend::WebGpu,
             crash_after_lambdas: None,
+            view: None,
         }
     }
 

@@ -1,9 +1,13 @@
 //! The training run: the core's routers, exactly what `vlrb train` runs natively, on WebGPU through
 //! `vlrb-gpu` or on the CPU, so that the worker binary is only message glue.
 
+use std::sync::Arc;
+
 use vlrb_core::model::Benchmark;
+use vlrb_core::pool::Pool;
 use vlrb_core::routers::compute::{Compute, Cpu};
 use vlrb_core::routers::{self, Control, Data, Outcome, RouterKind, TrainConfig, ovr};
+use vlrb_core::scenario::{Scenario, ScenarioError};
 use vlrb_core::soft_labels::{LAMBDA_GRID, lambda_text};
 use vlrb_gpu::Gpu;
 
@@ -23,6 +27,9 @@ pub enum RunError {
     /// The router returned no lambda point (never expected: every router reports one).
     #[error("the router finished without a result for any lambda")]
     NoLambda,
+    /// The what-if view to train on does not fit the benchmark.
+    #[error("cannot train on this what-if view: {0}")]
+    View(#[from] ScenarioError),
 }
 
 /// A finished run: what the page shows, and the weights file's content, kept compact by the
@@ -39,12 +46,47 @@ pub struct Finished {
 /// measurement). With [`Backend::WebGpu`] the heavy steps run on WebGPU; when the browser has no
 /// adapter, or the device is lost or fails during training, the run says so and (re)trains on the
 /// CPU path.
+///
+/// With a what-if view ([`TrainRequest::view`]) the router trains on the view's benchmark (the
+/// pool's columns, the view's costs and bounds), as `vlrb train --pool --prices` does, and every
+/// posted pick is in `bench`'s columns.
 pub async fn run(
-    bench: &Benchmark,
+    bench: Arc<Benchmark>,
     request: &TrainRequest,
     clock: &mut dyn FnMut() -> f64,
     report: &mut dyn FnMut(WorkerMessage),
 ) -> Result<Finished, RunError> {
+    let Some(view) = &request.view else {
+        return run_on(&bench, None, request, clock, report).await;
+    };
+    report(WorkerMessage::Stage {
+        text: format!(
+            "restricting the benchmark to the pool of {}",
+            view.pool.len()
+        ),
+    });
+    let pool = Pool::from_keys(&bench, &view.pool).map_err(ScenarioError::from)?;
+    let scenario = Scenario::new(bench, pool, view.prices.as_ref())?;
+    let restricted = scenario.restricted();
+    run_on(
+        &restricted,
+        Some(scenario.pool().columns()),
+        request,
+        clock,
+        report,
+    )
+    .await
+}
+
+/// [`run`] on `bench`, whose column `c` is the posted column `columns[c]` (the identity without).
+async fn run_on(
+    bench: &Benchmark,
+    columns: Option<&[usize]>,
+    request: &TrainRequest,
+    clock: &mut dyn FnMut() -> f64,
+    report: &mut dyn FnMut(WorkerMessage),
+) -> Result<Finished, RunError> {
+    let post = Columns(columns);
     let mut config = TrainConfig::new(request.router);
     config.lambda = request.lambda.value();
     config.cost_scale = request.cost_scale;
@@ -63,8 +105,10 @@ pub async fn run(
             match Gpu::new().await {
                 Ok(mut gpu) => {
                     let backend = format!("WebGPU: {}", gpu.adapter_name());
-                    let result =
-                        train_on(&data, &config, &mut gpu, backend, request, clock, report).await;
+                    let result = train_on(
+                        &data, post, &config, &mut gpu, backend, request, clock, report,
+                    )
+                    .await;
                     match gpu.failure() {
                         None => return result,
                         Some(failure) => Some(format!(
@@ -82,6 +126,7 @@ pub async fn run(
     let backend = CPU_BACKEND.to_owned();
     let mut finished = train_on(
         &data,
+        post,
         &config,
         &mut Cpu::new(),
         backend,
@@ -92,6 +137,20 @@ pub async fn run(
     .await?;
     finished.result.fallback = fallback;
     Ok(finished)
+}
+
+/// How the trained benchmark's columns map to the posted ones (a pool's columns, or the same).
+#[derive(Debug, Clone, Copy)]
+struct Columns<'a>(Option<&'a [usize]>);
+
+impl Columns<'_> {
+    /// Picks as posted: in the benchmark's columns.
+    fn picks(self, picks: &[usize]) -> Vec<u16> {
+        picks
+            .iter()
+            .map(|&c| self.0.map_or(c, |columns| columns[c]) as u16)
+            .collect()
+    }
 }
 
 /// The protocol's epoch cap for `router` when the request sets none (1 for routers without epochs).
@@ -107,8 +166,10 @@ fn epoch_cap(router: RouterKind, requested: Option<usize>) -> usize {
 /// Trains on one backend, one lambda at a time (each posted as it finishes, so a later failure
 /// loses none), keeps the first lambda with the best dev Rank Score (as `vlrb train` does), and
 /// measures throughput there. Only the best lambda's router is kept while the sweep goes on.
+#[allow(clippy::too_many_arguments)] // One call site per backend; a struct would only rename them.
 async fn train_on<C: Compute>(
     data: &Data<'_>,
+    post: Columns<'_>,
     config: &TrainConfig,
     compute: &mut C,
     backend: String,
@@ -152,7 +213,7 @@ async fn train_on<C: Compute>(
                 accuracy: p.test.accuracy,
                 avg_cost: p.test.avg_cost,
                 rank_score: p.test.rank_score,
-                picks: p.test_picks.iter().map(|&j| j as u16).collect(),
+                picks: post.picks(&p.test_picks),
                 epochs: outcome.epochs,
             })
             .ok_or(RunError::NoLambda)?;
@@ -182,7 +243,7 @@ async fn train_on<C: Compute>(
         k_tokens_per_s: throughput.k_tokens_per_s,
         backend: backend.clone(),
         fallback: None,
-        picks: outcome.test.picks.iter().map(|&j| j as u16).collect(),
+        picks: post.picks(&outcome.test.picks),
         sweep,
     };
     let bench = data.bench;
@@ -196,6 +257,9 @@ async fn train_on<C: Compute>(
         bundle_sha256: request.bundle_sha256.clone(),
         backend,
         scaler: data.scaler.clone(),
+        pool: post
+            .0
+            .map(|_| bench.models.iter().map(|m| m.id.clone()).collect()),
         model: Model::compact(outcome.model, || {
             data.train
                 .iter()

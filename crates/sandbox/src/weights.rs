@@ -105,6 +105,10 @@ pub struct Weights {
     pub scaler: Scaler,
     /// The parameters.
     pub model: Model,
+    /// When it trained on a what-if pool: the model ids of its output columns, in order (the
+    /// reference-row rule then counts only these models); absent for every model of the bundle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool: Option<Vec<String>>,
 }
 
 impl Weights {

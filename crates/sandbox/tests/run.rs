@@ -1,6 +1,8 @@
 //! The sandbox's training run on the official-tiny fixture, natively on the CPU backend.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
+use std::sync::Arc;
+
 use vlrb_core::Split;
 use vlrb_core::routers::compute::Cpu;
 use vlrb_core::routers::features::Fusion;
@@ -18,8 +20,8 @@ fn ticking() -> impl FnMut() -> f64 {
     }
 }
 
-fn fixture() -> vlrb_core::model::Benchmark {
-    vlrb_core::bundle::decode(include_bytes!("../../../tests/fixture-tiny.vlrb")).unwrap()
+fn fixture() -> Arc<vlrb_core::model::Benchmark> {
+    Arc::new(vlrb_core::bundle::decode(include_bytes!("../../../tests/fixture-tiny.vlrb")).unwrap())
 }
 
 #[test]
@@ -37,11 +39,16 @@ fn knn_run_routes_every_test_sample_and_reports_progress() {
     );
     let mut stages = 0;
     let mut lambdas = Vec::new();
-    let finished = pollster::block_on(run(&bench, &request, &mut ticking(), &mut |m| match m {
-        WorkerMessage::Stage { .. } | WorkerMessage::Progress { .. } => stages += 1,
-        WorkerMessage::Lambda { index, of, point } => lambdas.push((index, of, point)),
-        _ => {}
-    }))
+    let finished = pollster::block_on(run(
+        bench.clone(),
+        &request,
+        &mut ticking(),
+        &mut |m| match m {
+            WorkerMessage::Stage { .. } | WorkerMessage::Progress { .. } => stages += 1,
+            WorkerMessage::Lambda { index, of, point } => lambdas.push((index, of, point)),
+            _ => {}
+        },
+    ))
     .unwrap();
     assert!(stages >= 2);
     let result = &finished.result;
@@ -113,17 +120,22 @@ fn a_sweep_posts_each_lambda_and_equals_the_cores_sweep() {
     let request = form.validate("bundles/fixture.vlrb", "sha").unwrap();
     let mut posted: Vec<(usize, usize, SweepResult)> = Vec::new();
     let mut progress = Vec::new();
-    let finished = pollster::block_on(run(&bench, &request, &mut ticking(), &mut |m| match m {
-        WorkerMessage::Lambda { index, of, point } => posted.push((index, of, point)),
-        WorkerMessage::Progress {
-            lambda_index,
-            lambdas,
-            epoch,
-            max_epochs,
-            ..
-        } => progress.push((lambda_index, lambdas, epoch, max_epochs)),
-        _ => {}
-    }))
+    let finished = pollster::block_on(run(
+        bench.clone(),
+        &request,
+        &mut ticking(),
+        &mut |m| match m {
+            WorkerMessage::Lambda { index, of, point } => posted.push((index, of, point)),
+            WorkerMessage::Progress {
+                lambda_index,
+                lambdas,
+                epoch,
+                max_epochs,
+                ..
+            } => progress.push((lambda_index, lambdas, epoch, max_epochs)),
+            _ => {}
+        },
+    ))
     .unwrap();
     let n = LAMBDA_GRID.len();
     assert_eq!(
@@ -179,4 +191,68 @@ fn a_sweep_posts_each_lambda_and_equals_the_cores_sweep() {
     };
     assert_eq!(net, core_net);
     assert_eq!(finished.weights.lambda, core.lambda.map(lambda_text));
+}
+
+/// Under a what-if view the run trains on the pool's columns only (as `vlrb train --pool`): its
+/// picks are the core's routing on the restricted benchmark, posted in the bundle's columns.
+#[test]
+fn a_run_on_a_pool_trains_on_the_pool_and_posts_bundle_columns() {
+    let bench = fixture();
+    let pool: Vec<String> = [1, 4, 6, 9]
+        .iter()
+        .map(|&j| bench.models[j].id.clone())
+        .collect();
+    let mut request = TrainForm {
+        router: "knn".into(),
+        epochs: String::new(),
+        ..TrainForm::defaults(false)
+    }
+    .validate("bundles/fixture.vlrb", "sha")
+    .unwrap();
+    request.view = Some(vlrb_sandbox::TrainView {
+        pool: pool.clone(),
+        prices: None,
+    });
+    let finished =
+        pollster::block_on(run(bench.clone(), &request, &mut ticking(), &mut |_| {})).unwrap();
+    // Independently: the core's kNN on the benchmark restricted by hand to those columns.
+    let scenario = vlrb_core::scenario::Scenario::new(
+        bench.clone(),
+        vlrb_core::pool::Pool::from_keys(&bench, &pool).unwrap(),
+        None,
+    )
+    .unwrap();
+    let restricted = scenario.restricted();
+    let data = Data::prepare(&restricted, Fusion::Concat).unwrap();
+    let outcome = pollster::block_on(routers::train(
+        &data,
+        &TrainConfig::new(RouterKind::Knn),
+        &mut Cpu::new(),
+        &mut |_| Control::Continue,
+    ))
+    .unwrap();
+    let columns = [1usize, 4, 6, 9];
+    let expected: Vec<u16> = outcome
+        .test
+        .picks
+        .iter()
+        .map(|&c| columns[c] as u16)
+        .collect();
+    assert_eq!(finished.result.picks, expected);
+    assert!(
+        finished
+            .result
+            .picks
+            .iter()
+            .all(|j| columns.contains(&(*j as usize)))
+    );
+    assert_eq!(finished.weights.pool.as_deref(), Some(&pool[..]));
+    assert!(finished.result.entry_name().contains("on a pool of 4"));
+    // A pool naming an unknown model is a specific error.
+    request.view = Some(vlrb_sandbox::TrainView {
+        pool: vec!["nope".into(), pool[0].clone()],
+        prices: None,
+    });
+    let err = pollster::block_on(run(bench, &request, &mut ticking(), &mut |_| {})).unwrap_err();
+    assert!(err.to_string().contains("nope"), "{err}");
 }

@@ -87,6 +87,15 @@ pub fn Sandbox(
             <h2 id="sandbox-title">"Router sandbox"</h2>
             <p>"Train a router on this benchmark's embeddings, here in your browser, exactly as " <code>"vlrb train"</code> " does natively (train split; lambda and checkpoints chosen on dev by Rank Score; test picks scored by the same evaluator as uploads). The finished run becomes a leaderboard row; a λ sweep is drawn on the plot."</p>
             <p class="note" id="sandbox-backend">{backend_note}</p>
+            {move || state.scenario.get().filter(|v| !v.is_published()).map(|v| view! {
+                <p class="note" id="sandbox-pool-note">{format!(
+                    "What-if view: a run trains on the pool only ({} of {} models{}), as vlrb train --pool{} does; its row is scored under the view.",
+                    v.scenario.pool().len(),
+                    v.scenario.bench().num_models(),
+                    if v.scenario.is_repriced() { ", at the edited prices" } else { "" },
+                    if v.scenario.is_repriced() { " --prices" } else { "" },
+                )}</p>
+            })}
             <SandboxForm fields feature_options training/>
             <p class="status" id="sandbox-status" role="status" aria-live="polite">{move || stage.get()}</p>
             {move || progress.get().map(|p| view! { <RunProgressBar progress=p/> })}

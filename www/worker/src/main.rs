@@ -119,7 +119,13 @@ async fn train(request: TrainRequest) -> Result<Finished, WorkerError> {
             }
         }
     };
-    Ok(vlrb_sandbox::run(&bench, &request, &mut clock, &mut report).await?)
+    Ok(vlrb_sandbox::run(
+        std::sync::Arc::new(bench),
+        &request,
+        &mut clock,
+        &mut report,
+    )
+    .await?)
 }
 
 /// The last finished run's weights file, or why there is none.
