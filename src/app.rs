@@ -43,9 +43,11 @@ pub fn App() -> impl IntoView {
             {move || state.loaded.get().map(|loaded| view! {
                 <Provenance loaded=loaded.clone()/>
                 <Controls loaded=loaded.clone()/>
-                <Leaderboard loaded=loaded.clone()/>
+                <div class="first-screen">
+                    <Leaderboard loaded=loaded.clone()/>
+                    <ParetoPlot/>
+                </div>
                 <Breakdowns loaded=loaded.clone()/>
-                <ParetoPlot/>
                 <Uploads loaded=loaded.clone()/>
                 <Sandbox loaded=loaded.clone()/>
                 <FormatHelp loaded/>

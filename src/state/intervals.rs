@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use vlrb_board::{Entry, Filter};
 use vlrb_core::bootstrap::{DEFAULT_RESAMPLES, DEFAULT_SEED, EntryInterval, PairedBootstrap};
 
-use super::AppState;
+use super::{AppState, Phase};
 use crate::web;
 
 /// Bootstrap results for one (filter, entries) state.
@@ -29,9 +29,14 @@ impl Intervals {
     }
 }
 
-/// Recomputes the intervals whenever the filter or the entries change.
+/// Recomputes the intervals whenever the filter or the entries change, once loading is complete
+/// (a run started before the verified and reference rows arrive would be abandoned, and its slices
+/// would delay their download and scoring).
 pub fn keep_computed(state: AppState) {
     Effect::new(move |_| {
+        if state.phase.get() != Phase::Ready {
+            return;
+        }
         let Some(loaded) = state.loaded.get() else {
             return;
         };
