@@ -45,9 +45,11 @@ pub fn App() -> impl IntoView {
                 <Provenance loaded=loaded.clone()/>
                 <WhatIfBanner/>
                 <Controls loaded=loaded.clone()/>
-                <Leaderboard loaded=loaded.clone()/>
+                <div class="first-screen">
+                    <Leaderboard loaded=loaded.clone()/>
+                    <ParetoPlot/>
+                </div>
                 <Breakdowns loaded=loaded.clone()/>
-                <ParetoPlot/>
                 <WhatIfPanel loaded=loaded.clone()/>
                 <Uploads loaded=loaded.clone()/>
                 <Sandbox loaded=loaded.clone()/>

@@ -49,8 +49,9 @@ pub fn Status() -> impl IntoView {
     }
 }
 
-/// The data's provenance: synthetic or real, source, licence, size, checksum, protocol, and the
-/// submissions that could not be shown.
+/// The data's provenance as a compact banner: whether it is synthetic or real, always visible;
+/// the full notice, source, licence, size, checksum and protocol on demand; and the submissions
+/// that could not be shown.
 #[component]
 pub fn Provenance(
     /// The benchmark on screen, with what the board derives from it.
@@ -78,29 +79,54 @@ pub fn Provenance(
             .map(|e| view! { <li>{e}</li> })
             .collect_view()
     };
+    // One compact, always-visible line (the synthetic or real notice and the title); the full
+    // notice, source, licence, checksum and protocol on demand.
+    let notice = if synthetic {
+        view! {
+            <p class="banner-line" id="synthetic-banner">
+                <strong>"Synthetic data: "</strong>
+                "not the paper's results; do not cite these numbers."
+            </p>
+        }
+        .into_any()
+    } else {
+        view! {
+            <p class="banner-line" id="real-banner">
+                <strong>"Real data: "</strong>"real models answered real questions."
+            </p>
+        }
+        .into_any()
+    };
+    let long_notice = if synthetic {
+        "This benchmark was generated to have VL-RouterBench's shape and to match its few published headline figures. Its numbers are not the paper's results and must not be cited as such."
+    } else {
+        "Real models answered real questions; the source and licence are below."
+    };
     view! {
-        <section class="provenance" aria-labelledby="about-data">
-            {synthetic.then(|| view! {
-                <div class="banner synthetic" id="synthetic-banner" role="note">
-                    <strong>"Synthetic data. "</strong>
-                    "This benchmark was generated to have VL-RouterBench's shape and to match its few published headline figures. Its numbers are not the paper's results and must not be cited as such."
-                </div>
-            })}
-            {(!synthetic).then(|| view! {
-                <div class="banner real" id="real-banner" role="note">
-                    <strong>"Real data. "</strong>"Real models answered real questions; see the source and licence below."
-                </div>
-            })}
-            <h2 id="about-data">{loaded.info.title.clone()}</h2>
-            <dl class="facts">
-                <dt>"Source"</dt><dd id="data-source">{p.source.clone()}</dd>
-                <dt>"Licence"</dt><dd id="data-licence">{if p.licence.is_empty() { loaded.info.licence.clone() } else { p.licence.clone() }}</dd>
-                {(!p.attribution.is_empty()).then(|| view! { <dt>"Attribution"</dt><dd>{p.attribution.clone()}</dd> })}
-                <dt>"Size"</dt><dd>{summary}</dd>
-                <dt>"Bundle SHA-256"</dt><dd><code id="bundle-sha256" class="hash">{loaded.sha256.clone()}</code></dd>
-                <dt>"Protocol"</dt><dd id="protocol-version">{PROTOCOL_VERSION}</dd>
-                {(!p.notes.is_empty()).then(|| view! { <dt>"Notes"</dt><dd>{p.notes.clone()}</dd> })}
-            </dl>
+        <section
+            class="provenance banner"
+            class:synthetic=synthetic
+            class:real=!synthetic
+            role="note"
+            aria-labelledby="about-data"
+        >
+            {notice}
+            <details class="about-data">
+                <summary>
+                    "About this data" <span class="summary-hint">": source, licence, checksum"</span>
+                </summary>
+                <h2 id="about-data">{loaded.info.title.clone()}</h2>
+                <p>{long_notice}</p>
+                <dl class="facts">
+                    <dt>"Source"</dt><dd id="data-source">{p.source.clone()}</dd>
+                    <dt>"Licence"</dt><dd id="data-licence">{if p.licence.is_empty() { loaded.info.licence.clone() } else { p.licence.clone() }}</dd>
+                    {(!p.attribution.is_empty()).then(|| view! { <dt>"Attribution"</dt><dd>{p.attribution.clone()}</dd> })}
+                    <dt>"Size"</dt><dd>{summary}</dd>
+                    <dt>"Bundle SHA-256"</dt><dd><code id="bundle-sha256" class="hash">{loaded.sha256.clone()}</code></dd>
+                    <dt>"Protocol"</dt><dd id="protocol-version">{PROTOCOL_VERSION}</dd>
+                    {(!p.notes.is_empty()).then(|| view! { <dt>"Notes"</dt><dd>{p.notes.clone()}</dd> })}
+                </dl>
+            </details>
             <ul class="error-list" id="submission-errors">{extra_errors}</ul>
         </section>
     }

@@ -11,7 +11,7 @@ use vlrb_core::Routing;
 use vlrb_core::bootstrap::{DEFAULT_RESAMPLES, DEFAULT_SEED, EntryInterval, PairedBootstrap};
 use vlrb_core::model::Benchmark;
 
-use super::{AppState, ScenarioView};
+use super::{AppState, Phase, ScenarioView};
 use crate::web;
 
 /// The state bootstrap results belong to: filter, what-if view and entry names.
@@ -37,9 +37,14 @@ impl Intervals {
     }
 }
 
-/// Recomputes the intervals whenever the filter or the entries change.
+/// Recomputes the intervals whenever the filter or the entries change, once loading is complete
+/// (a run started before the verified and reference rows arrive would be abandoned, and its slices
+/// would delay their download and scoring).
 pub fn keep_computed(state: AppState) {
     Effect::new(move |_| {
+        if state.phase.get() != Phase::Ready {
+            return;
+        }
         let Some(view) = state.scenario.get() else {
             return;
         };
