@@ -86,9 +86,14 @@ fn Picker() -> impl IntoView {
             <select id="bench" on:change=on_change>
                 {move || {
                     let current = state.bench.get();
-                    state
-                        .index
-                        .get()
+                    let index = state.index.get();
+                    // A benchmark the index does not have (`?bench=nope`) is shown as such, so the
+                    // picker never pretends another one is on screen.
+                    let missing = current
+                        .clone()
+                        .filter(|c| !index.is_empty() && !index.iter().any(|b| &b.name == c))
+                        .map(|c| view! { <option value="" selected=true disabled=true>{format!("{c} (no such benchmark)")}</option> });
+                    missing.into_iter().map(IntoAny::into_any).chain(index
                         .into_iter()
                         .map(|b| {
                             let selected = current.as_deref() == Some(b.name.as_str());
@@ -97,8 +102,8 @@ fn Picker() -> impl IntoView {
                             } else {
                                 format!("{} (real data)", b.title)
                             };
-                            view! { <option value=b.name.clone() selected=selected>{label}</option> }
-                        })
+                            view! { <option value=b.name.clone() selected=selected>{label}</option> }.into_any()
+                        }))
                         .collect_view()
                 }}
             </select>

@@ -50,6 +50,8 @@ pub struct RunProgress {
     pub first_ms: f64,
     /// When this epoch was reported (ms, `performance.now()`).
     pub now_ms: f64,
+    /// Epochs reported so far in the run (all lambdas).
+    pub epochs_seen: usize,
 }
 
 impl RunProgress {
@@ -61,13 +63,14 @@ impl RunProgress {
         (done / total).clamp(0.0, 1.0)
     }
 
-    /// Seconds left at most, extrapolated from the epochs since the first (none before two).
+    /// Seconds left at most: the mean time of the epochs run so far times the epochs that may
+    /// remain (early stopping ends a lambda sooner); none before two epochs.
     pub fn eta_seconds(&self) -> Option<f64> {
-        let done = (self.lambda_index - 1) * self.max_epochs + self.epoch;
-        let total = self.lambdas * self.max_epochs;
-        (done > 1 && total > done).then(|| {
-            let per = (self.now_ms - self.first_ms) / 1000.0 / (done - 1) as f64;
-            per * (total - done) as f64
+        let left = self.max_epochs.saturating_sub(self.epoch)
+            + (self.lambdas - self.lambda_index) * self.max_epochs;
+        (self.epochs_seen > 1 && left > 0).then(|| {
+            let per = (self.now_ms - self.first_ms) / 1000.0 / (self.epochs_seen - 1) as f64;
+            per * left as f64
         })
     }
 }
@@ -405,7 +408,10 @@ impl Training {
                     100.0 * dev_rank_score
                 )));
                 let now = web::now_ms();
-                let first = self.progress.get_untracked().map_or(now, |p| p.first_ms);
+                let (first, seen) = self
+                    .progress
+                    .get_untracked()
+                    .map_or((now, 0), |p| (p.first_ms, p.epochs_seen));
                 self.progress.set(Some(RunProgress {
                     lambda: lambda.clone(),
                     lambda_index,
@@ -414,6 +420,7 @@ impl Training {
                     max_epochs,
                     first_ms: first,
                     now_ms: now,
+                    epochs_seen: seen + 1,
                 }));
                 self.curve.update(|c| {
                     c.push(CurvePoint {
