@@ -286,6 +286,13 @@ pub fn has_webgpu() -> bool {
         .is_some_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
 }
 
+/// The browser's logical processors (`navigator.hardwareConcurrency`; 1 when unknown).
+pub fn hardware_concurrency() -> usize {
+    web_sys::window().map_or(1, |w| {
+        w.navigator().hardware_concurrency().max(1.0) as usize
+    })
+}
+
 /// A running Web Worker and its message handlers (dropped with it).
 pub struct WorkerHandle {
     worker: web_sys::Worker,
@@ -329,6 +336,14 @@ impl WorkerHandle {
         })
     }
 
+    /// Ends the worker now (it is also ended when dropped); messages it had already sent are no
+    /// longer handled.
+    pub fn terminate(&mut self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.terminate();
+    }
+
     /// Posts a text message to the worker.
     pub fn post(&self, text: &str) -> Result<(), WebError> {
         self.worker
@@ -339,6 +354,6 @@ impl WorkerHandle {
 
 impl Drop for WorkerHandle {
     fn drop(&mut self) {
-        self.worker.terminate();
+        self.terminate();
     }
 }

@@ -85,6 +85,12 @@ pub fn Leaderboard(
                 {format!(" {} · bundle {sha_short}… · {}", loaded.info.name, PROTOCOL_VERSION)}
             </p>
             <p class="subset" id="subset">{subset}</p>
+            {move || {
+                let problems = state.url_problems.get();
+                (!problems.is_empty()).then(|| view! {
+                    <p class="warning" id="url-note" role="status">{format!("This link: {}.", problems.join("; "))}</p>
+                })
+            }}
             <label class="all-columns">
                 <input type="checkbox" id="all-columns" prop:checked=all_columns on:change=move |ev| all_columns.set(event_target_checked(&ev))/>
                 " Show all columns"

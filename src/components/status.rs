@@ -63,13 +63,18 @@ pub fn Provenance(
     let b = &loaded.bench;
     let count = |s: Split| b.samples.split.iter().filter(|&&x| x == s).count();
     let summary = format!(
-        "{} samples ({} train, {} dev, {} test) x {} models, {} datasets",
+        "{} samples ({} train, {} dev, {} test) x {} models, {} dataset{}",
         b.num_samples(),
         count(Split::Train),
         count(Split::Dev),
         count(Split::Test),
         b.num_models(),
-        b.samples.datasets.len()
+        b.samples.datasets.len(),
+        if b.samples.datasets.len() == 1 {
+            ""
+        } else {
+            "s"
+        }
     );
     let extra_errors = move || {
         state

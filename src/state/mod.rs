@@ -76,6 +76,8 @@ pub struct AppState {
     pub sort: RwSignal<(SortKey, bool)>,
     /// Selected rows, in selection order.
     pub selected: RwSignal<Vec<String>>,
+    /// Parameters of the page's link that could not be used, and what was done instead.
+    pub url_problems: RwSignal<Vec<String>>,
     /// The what-if pool and price edits (in the URL).
     pub what_if: RwSignal<WhatIf>,
     /// Sandbox settings of the last run started (in the URL).
@@ -125,6 +127,7 @@ impl AppState {
             selected: RwSignal::new(initial.selected),
             train: RwSignal::new(initial.train),
             what_if: RwSignal::new(initial.what_if),
+            url_problems: RwSignal::new(initial.problems),
             sweep: RwSignal::new(None),
             intervals: RwSignal::new(None),
             ready_ms: RwSignal::new(None),
@@ -203,6 +206,7 @@ impl AppState {
             selected: self.selected.get(),
             train: self.train.get(),
             what_if: self.what_if.get(),
+            problems: Vec::new(),
         }
     }
 

@@ -4,27 +4,26 @@
 //! and builds the weights file only when it is downloaded (a message round trip). A run that
 //! fails or is stopped keeps its finished lambdas as board rows.
 
+mod progress;
+mod results;
 mod stored;
+mod workers;
 
-use std::cell::RefCell;
+pub use progress::RunProgress;
+
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use vlrb_board::upload;
-use vlrb_core::Split;
+
 use vlrb_sandbox::{
-    PageMessage, StoredRun, SweepResult, TrainForm, TrainRequest, TrainResult, TrainView,
-    WORKER_SCRIPT, WorkerMessage,
+    Backend, PageMessage, StoredRun, SweepResult, TrainForm, TrainRequest, TrainResult, TrainView,
+    WorkerMessage,
 };
 
-use super::{AppState, Loaded, SweepCurve};
+use super::{AppState, Loaded};
 use crate::render::CurvePoint;
-use crate::web::{self, WorkerHandle};
-
-thread_local! {
-    /// The sandbox's running training worker (terminated when replaced or dropped).
-    static TRAINER: RefCell<Option<WorkerHandle>> = const { RefCell::new(None) };
-}
+use crate::web;
 
 /// A file offered for download: its name and text.
 pub type Download = (String, String);
@@ -32,48 +31,6 @@ pub type Download = (String, String);
 /// The `localStorage` key of the worker's crash test hook ([`TrainRequest::crash_after_lambdas`]):
 /// end-to-end tests set it to a number N, and the next runs crash the worker after N lambdas.
 pub const CRASH_HOOK: &str = "vlrb-test-worker-crash-after";
-
-/// Where a run is: which lambda of how many, which epoch of at most how many, and since when.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RunProgress {
-    /// Lambda being trained, as text.
-    pub lambda: String,
-    /// Which lambda, 1-based.
-    pub lambda_index: usize,
-    /// How many lambdas the run trains.
-    pub lambdas: usize,
-    /// Epoch, 1-based.
-    pub epoch: usize,
-    /// The most epochs per lambda.
-    pub max_epochs: usize,
-    /// When the run's first epoch was reported (ms, `performance.now()`).
-    pub first_ms: f64,
-    /// When this epoch was reported (ms, `performance.now()`).
-    pub now_ms: f64,
-    /// Epochs reported so far in the run (all lambdas).
-    pub epochs_seen: usize,
-}
-
-impl RunProgress {
-    /// Epoch slots done out of all (`lambdas x max_epochs`); early stopping ends a lambda sooner,
-    /// so the share is a lower bound.
-    pub fn fraction(&self) -> f64 {
-        let total = (self.lambdas * self.max_epochs).max(1) as f64;
-        let done = ((self.lambda_index - 1) * self.max_epochs + self.epoch) as f64;
-        (done / total).clamp(0.0, 1.0)
-    }
-
-    /// Seconds left at most: the mean time of the epochs run so far times the epochs that may
-    /// remain (early stopping ends a lambda sooner); none before two epochs.
-    pub fn eta_seconds(&self) -> Option<f64> {
-        let left = self.max_epochs.saturating_sub(self.epoch)
-            + (self.lambdas - self.lambda_index) * self.max_epochs;
-        (self.epochs_seen > 1 && left > 0).then(|| {
-            let per = (self.now_ms - self.first_ms) / 1000.0 / (self.epochs_seen - 1) as f64;
-            per * left as f64
-        })
-    }
-}
 
 /// The crash test hook's value ([`CRASH_HOOK`] in `localStorage`), if set.
 fn crash_hook() -> Option<usize> {
@@ -85,8 +42,14 @@ fn crash_hook() -> Option<usize> {
 pub struct Training {
     state: AppState,
     loaded: StoredValue<Arc<Loaded>>,
-    /// The request, waiting until the worker says it is ready.
-    pending: StoredValue<Option<String>>,
+    /// Each worker's request, waiting until that worker says it is ready.
+    pending: StoredValue<Vec<Option<String>>>,
+    /// Each worker's finished share of a parallel sweep.
+    parts: StoredValue<Vec<Option<TrainResult>>>,
+    /// The worker holding the last finished run's weights.
+    holder: StoredValue<usize>,
+    /// When the run started (ms, `performance.now()`).
+    started_ms: StoredValue<f64>,
     /// The running request (its settings name the rows of finished lambdas).
     request: StoredValue<Option<TrainRequest>>,
     /// The finished lambdas of the running request, by index (kept if the run fails).
@@ -126,7 +89,10 @@ impl Training {
             stored,
             state,
             loaded: StoredValue::new(loaded),
-            pending: StoredValue::new(None),
+            pending: StoredValue::new(Vec::new()),
+            parts: StoredValue::new(Vec::new()),
+            holder: StoredValue::new(0),
+            started_ms: StoredValue::new(0.0),
             request: StoredValue::new(None),
             lambdas: StoredValue::new(Vec::new()),
             weights_wanted: StoredValue::new(None),
@@ -157,8 +123,18 @@ impl Training {
         self.invalid.set(None);
         request.crash_after_lambdas = crash_hook();
         request.view = self.train_view(&loaded);
-        let text = match PageMessage::Train(Box::new(request.clone())).to_json() {
-            Ok(text) => text,
+        // A sweep on the CPU trains its lambdas in parallel workers (the same bits as one).
+        let workers = match request.backend {
+            Backend::Cpu => workers::sweep_workers(),
+            Backend::WebGpu => 1,
+        };
+        let texts: Result<Vec<String>, _> = request
+            .shares(workers)
+            .into_iter()
+            .map(|r| PageMessage::Train(Box::new(r)).to_json())
+            .collect();
+        let texts = match texts {
+            Ok(texts) => texts,
             Err(e) => {
                 return self
                     .error
@@ -176,7 +152,7 @@ impl Training {
         self.request.set_value(Some(request));
         self.lambdas.set_value(Vec::new());
         self.weights_wanted.set_value(None);
-        self.launch(text);
+        self.launch(texts);
     }
 
     /// The what-if view the board shows, for the router to train on (`None` as published).
@@ -201,20 +177,24 @@ impl Training {
         })
     }
 
-    /// Starts a new worker (replacing the old one and the weights it kept) that gets `text` once
-    /// it is ready.
-    fn launch(self, text: String) {
-        stop_worker();
-        self.stage
-            .set(Some("starting the training worker".to_owned()));
-        self.pending.set_value(Some(text));
-        let on_message = move |text: String| self.handle(&text);
-        let on_error = move |e: web::WebError| self.fail(e.to_string());
-        match WorkerHandle::start(WORKER_SCRIPT, on_message, on_error) {
-            Ok(handle) => {
-                TRAINER.with(|t| *t.borrow_mut() = Some(handle));
-                self.running.set(true);
-            }
+    /// Starts one worker per text (replacing the old ones and the weights they kept); worker `i`
+    /// gets `texts[i]` once it is ready.
+    fn launch(self, texts: Vec<String>) {
+        let count = texts.len();
+        self.stage.set(Some(if count > 1 {
+            format!("starting {count} training workers (the lambdas train in parallel)")
+        } else {
+            "starting the training worker".to_owned()
+        }));
+        self.pending
+            .set_value(texts.into_iter().map(Some).collect());
+        self.parts.set_value(vec![None; count]);
+        self.holder.set_value(0);
+        self.started_ms.set_value(web::now_ms());
+        let on_message = move |i: usize, text: String| self.handle(i, &text);
+        let on_error = move |_: usize, e: web::WebError| self.fail(e.to_string());
+        match workers::start(count, on_message, on_error) {
+            Ok(()) => self.running.set(true),
             Err(e) => {
                 self.stage.set(None);
                 self.error.set(Some(e.to_string()));
@@ -237,12 +217,10 @@ impl Training {
             return;
         };
         self.weights_wanted.set_value(Some(file));
-        let sent = PageMessage::Weights.to_json().map_err(|e| e.to_string()).and_then(|text| {
-            TRAINER.with(|t| match t.borrow().as_ref() {
-                Some(h) => h.post(&text).map_err(|e| e.to_string()),
-                None => Err("the training worker that held these weights is gone; train again to download them".to_owned()),
-            })
-        });
+        let sent = PageMessage::Weights
+            .to_json()
+            .map_err(|e| e.to_string())
+            .and_then(|text| workers::post(self.holder.get_value(), &text));
         if let Err(e) = sent {
             self.weights_wanted.set_value(None);
             self.error
@@ -284,7 +262,7 @@ impl Training {
             "{}.weights.json",
             upload::file_stem(&run.entry)
         )));
-        self.launch(text);
+        self.launch(vec![text]);
         self.stage.set(Some(format!(
             "rebuilding the weights of {} (retraining its setting on the CPU)",
             run.entry
@@ -330,66 +308,18 @@ impl Training {
             .set(Some(format!("The run failed{at}: {message}{kept}")));
     }
 
-    /// Adds the running request's finished lambdas as board rows (named `... (trained here,
-    /// <why>)`); says which, or nothing when none finished.
-    fn keep_finished_lambdas(self, why: &str) -> String {
-        let points: Vec<SweepResult> = self.lambdas.get_value().into_iter().flatten().collect();
-        self.lambdas.set_value(Vec::new());
-        let Some(request) = self.request.get_value() else {
-            return String::new();
-        };
-        let loaded = self.loaded.get_value();
-        let current = self
-            .state
-            .loaded
-            .get_untracked()
-            .is_some_and(|l| l.sha256 == request.bundle_sha256);
-        if points.is_empty() || !current {
-            return String::new();
-        }
-        let test_rows = loaded.bench.samples.rows_in(Split::Test);
-        let num_models = loaded.bench.num_models();
-        let mut names = Vec::new();
-        let mut curve = Vec::new();
-        for p in &points {
-            let Some(routing) = upload::routing_from_picks(&test_rows, num_models, &p.picks) else {
-                continue;
-            };
-            let base = format!(
-                "{} {} λ={} seed {} (trained here, {why})",
-                request.router.as_str(),
-                request.features.as_str(),
-                p.lambda,
-                request.seed
-            );
-            curve.push((p.lambda.clone(), Arc::new(routing.clone())));
-            names.push(self.state.add_upload(&base, routing));
-        }
-        if curve.len() > 1
-            && let Some(entry) = names.first()
-        {
-            self.state.sweep.set(Some(SweepCurve {
-                entry: entry.clone(),
-                points: curve,
-            }));
-        }
-        format!(
-            ". Kept {} finished lambda(s) as rows: {}.",
-            names.len(),
-            names.join("; ")
-        )
-    }
-
     /// One message from the worker.
-    fn handle(self, text: &str) {
+    fn handle(self, worker: usize, text: &str) {
         match serde_json::from_str::<WorkerMessage>(text) {
             Ok(WorkerMessage::Ready) => {
-                let Some(request) = self.pending.get_value() else {
+                let Some(request) = self
+                    .pending
+                    .with_value(|p| p.get(worker).cloned().flatten())
+                else {
                     return self.fail("the training worker is ready but no request waits".into());
                 };
-                let sent = TRAINER.with(|t| t.borrow().as_ref().map(|h| h.post(&request)));
-                if let Some(Err(e)) = sent {
-                    self.fail(e.to_string());
+                if let Err(e) = workers::post(worker, &request) {
+                    self.fail(e);
                 }
             }
             Ok(WorkerMessage::Stage { text }) => self.stage.set(Some(text)),
@@ -429,13 +359,16 @@ impl Training {
                     })
                 });
             }
-            Ok(WorkerMessage::Lambda { index, of, point }) => self.lambdas.update_value(|l| {
-                l.resize(of.max(l.len()), None);
-                if let Some(slot) = index.checked_sub(1).and_then(|i| l.get_mut(i)) {
-                    *slot = Some(point);
-                }
-            }),
-            Ok(WorkerMessage::Done(result)) => self.finish(&result),
+            Ok(WorkerMessage::Lambda { index, of, point }) => {
+                self.lambdas.update_value(|l| {
+                    l.resize(of.max(l.len()), None);
+                    if let Some(slot) = index.checked_sub(1).and_then(|i| l.get_mut(i)) {
+                        *slot = Some(point);
+                    }
+                });
+                self.draw_finished_lambdas();
+            }
+            Ok(WorkerMessage::Done(result)) => self.part_done(worker, *result),
             Ok(WorkerMessage::Weights { text }) => {
                 if self.running.get_untracked() {
                     // A rebuild ends with its weights.
@@ -454,79 +387,8 @@ impl Training {
             Err(e) => self.fail(format!("unreadable message from the training worker: {e}")),
         }
     }
-
-    /// A finished run becomes a board row (its sweep a curve on the plot) with its downloads.
-    fn finish(self, result: &TrainResult) {
-        // The worker stays up: it holds the weights until they are downloaded or replaced.
-        self.progress.set(None);
-        self.lambdas.set_value(Vec::new());
-        let loaded = self.loaded.get_value();
-        let current = self
-            .state
-            .loaded
-            .get_untracked()
-            .is_some_and(|l| l.sha256 == result.request.bundle_sha256);
-        let test_rows = loaded.bench.samples.rows_in(Split::Test);
-        let num_models = loaded.bench.num_models();
-        let as_routing = |picks: &[u16]| {
-            upload::routing_from_picks(&test_rows, num_models, picks).filter(|_| current)
-        };
-        let Some(routing) = as_routing(&result.picks) else {
-            return self
-                .fail("the finished run belongs to another benchmark and was dropped".to_owned());
-        };
-        self.running.set(false);
-        let csv = vlrb_core::predictions::to_csv(&loaded.bench, &routing);
-        let name = self.state.add_upload(&result.entry_name(), routing);
-        let stem = upload::file_stem(&name);
-        self.predictions.set(Some((format!("{stem}.csv"), csv)));
-        self.weights.set(Some(format!("{stem}.weights.json")));
-        let run = StoredRun {
-            entry: name.clone(),
-            request: result.rebuild_request(),
-        };
-        match stored::remember(&loaded.info.name, run) {
-            Ok(runs) => self.stored.set(runs),
-            Err(e) => self.error.set(Some(format!(
-                "the run's settings could not be kept for later downloads: {e}"
-            ))),
-        }
-        if result.sweep.len() > 1 {
-            let points: Option<Vec<_>> = result
-                .sweep
-                .iter()
-                .map(|p| Some((p.lambda.clone(), Arc::new(as_routing(&p.picks)?))))
-                .collect();
-            self.state.sweep.set(points.map(|points| SweepCurve {
-                entry: name.clone(),
-                points,
-            }));
-        }
-        let sweep = result
-            .sweep
-            .iter()
-            .map(|p| {
-                format!(
-                    "λ={}: dev {:.2}, test {:.2}",
-                    p.lambda,
-                    100.0 * p.dev_rank_score,
-                    100.0 * p.rank_score
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; ");
-        self.stage.set(None);
-        self.ran_on.set(Some(match &result.fallback {
-            Some(why) => format!("Ran on {}. {why}.", result.backend),
-            None => format!("Ran on {}.", result.backend),
-        }));
-        self.finished.set(Some(format!(
-            "Added {name}: trained in {:.1} s on {}, {} epoch(s) for the chosen setting, decision throughput {:.0} K tokens/s. Lambdas (Rank Score x100): {sweep}.",
-            result.seconds, result.backend, result.epochs, result.k_tokens_per_s
-        )));
-    }
 }
 
 fn stop_worker() {
-    TRAINER.with(|t| t.borrow_mut().take());
+    workers::stop();
 }

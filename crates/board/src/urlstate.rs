@@ -26,6 +26,9 @@ pub struct ViewState {
     pub train: Option<TrainForm>,
     /// The what-if view's pool and price edits (`pool=`, `prices=`).
     pub what_if: WhatIf,
+    /// Parameters of the link that could not be used, each with what was done instead (never
+    /// written back to a link).
+    pub problems: Vec<String>,
 }
 
 impl Default for ViewState {
@@ -39,6 +42,7 @@ impl Default for ViewState {
             selected: Vec::new(),
             train: None,
             what_if: WhatIf::default(),
+            problems: Vec::new(),
         }
     }
 }
@@ -62,12 +66,17 @@ impl ViewState {
                 "bench" => state.bench = non_empty(),
                 "group" => state.group = non_empty(),
                 "dataset" => state.dataset = non_empty(),
-                "sort" => {
-                    if let Some(k) = SortKey::from_id(&value) {
-                        state.sort = k;
-                    }
-                }
-                "order" => order = Some(value == "desc"),
+                "sort" => match SortKey::from_id(&value) {
+                    Some(k) => state.sort = k,
+                    None => state.problems.push(format!(
+                        "sort={value} is not a column of the board (expected one of {}); sorted by Rank Score",
+                        SortKey::ALL.map(SortKey::id).join(", ")
+                    )),
+                },
+                "order" if value == "desc" || value == "asc" => order = Some(value == "desc"),
+                "order" => state.problems.push(format!(
+                    "order={value} is neither asc nor desc; the column's natural order is used"
+                )),
                 "pool" => state.what_if.pool = non_empty(),
                 "prices" => state.what_if.prices = non_empty(),
                 "sel" if !value.is_empty() && !state.selected.contains(&value) => {
@@ -181,6 +190,7 @@ mod tests {
                 pool: Some("GPT4o,Janus-Pro-1B".into()),
                 prices: Some("GPT4o:1.25:5".into()),
             },
+            problems: Vec::new(),
         };
         let q = state.to_query();
         assert_eq!(
@@ -223,5 +233,16 @@ mod tests {
         assert_eq!(s.selected, vec!["✓".to_owned()]);
         assert_eq!(decode("%4"), "%4");
         assert!(!ViewState::parse("sort=cost").descending);
+        // A bad sort or order is said, not silently applied.
+        assert_eq!(s.problems.len(), 1);
+        assert!(
+            s.problems[0].starts_with("sort=bogus is not a column"),
+            "{:?}",
+            s.problems
+        );
+        let o = ViewState::parse("sort=cost&order=sideways");
+        assert!(!o.descending, "natural order of cost");
+        assert!(o.problems[0].contains("order=sideways"));
+        assert!(ViewState::parse("sort=cost&order=desc").problems.is_empty());
     }
 }

@@ -193,6 +193,7 @@ impl TrainForm {
             epochs,
             backend,
             crash_after_lambdas: None,
+            share: None,
             view: None,
         })
     }

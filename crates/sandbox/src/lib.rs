@@ -14,8 +14,8 @@ pub mod weights;
 
 pub use form::{SettingsError, TrainForm};
 pub use protocol::{
-    Backend, Lambda, PageMessage, StoredRun, SweepResult, TrainRequest, TrainResult, TrainView,
-    WORKER_SCRIPT, WorkerMessage,
+    Backend, Lambda, MergeError, PageMessage, StoredRun, SweepResult, TrainRequest, TrainResult,
+    TrainView, WORKER_SCRIPT, WorkerMessage,
 };
 pub use run::{Finished, RunError, run};
 pub use weights::Weights;

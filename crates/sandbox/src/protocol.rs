@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 use vlrb_core::prices::Prices;
-use vlrb_core::routers::RouterKind;
 use vlrb_core::routers::features::Fusion;
-use vlrb_core::soft_labels::{lambda_text, parse_lambda};
+use vlrb_core::routers::{self, RouterKind};
+use vlrb_core::soft_labels::{LAMBDA_GRID, lambda_text, parse_lambda};
 
 /// The script that starts the training worker (`www/train-worker.js`, copied by Trunk).
 pub const WORKER_SCRIPT: &str = "train-worker.js";
@@ -115,10 +115,100 @@ pub struct TrainRequest {
     /// `localStorage` key `vlrb-test-worker-crash-after` (see README's hooks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crash_after_lambdas: Option<usize>,
+    /// A parallel sweep's share: the grid positions (0-based, ascending) this worker trains;
+    /// `None` trains every lambda of the sweep. See [`TrainRequest::shares`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<Vec<usize>>,
     /// A what-if view to train on (the page's pool and prices); `None` is the benchmark as
     /// published.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view: Option<TrainView>,
+}
+
+impl TrainRequest {
+    /// Whether this request sweeps the lambda grid (a Linear or MLP router without a fixed
+    /// lambda): the sweep a page may split among parallel workers.
+    pub fn sweeps(&self) -> bool {
+        self.router.uses_lambda() && self.lambda == Lambda::Sweep
+    }
+
+    /// The request split among `workers` parallel workers (at most one per lambda): worker `w`
+    /// trains grid positions `w, w + workers, ...`. A request that does not sweep stays whole.
+    pub fn shares(&self, workers: usize) -> Vec<TrainRequest> {
+        let n = LAMBDA_GRID.len();
+        let workers = workers.clamp(1, n);
+        if !self.sweeps() || workers == 1 {
+            return vec![self.clone()];
+        }
+        (0..workers)
+            .map(|w| TrainRequest {
+                share: Some((w..n).step_by(workers).collect()),
+                ..self.clone()
+            })
+            .collect()
+    }
+}
+
+/// Why the results of a parallel sweep's workers cannot be put together.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MergeError {
+    /// No worker reported a lambda.
+    #[error("no worker of the sweep reported a lambda")]
+    Empty,
+    /// A lambda was reported twice or not at all.
+    #[error("the sweep's workers reported lambdas {found:?}, expected each of {expected:?} once")]
+    Lambdas {
+        /// Lambdas reported, in grid order.
+        found: Vec<String>,
+        /// The grid.
+        expected: Vec<String>,
+    },
+}
+
+impl TrainResult {
+    /// The result of the whole sweep from its workers' results ([`TrainRequest::shares`] of
+    /// `request`), as one worker training every lambda would give it: every point in grid order,
+    /// and the chosen lambda's picks, epochs, throughput and backend ([`routers::chosen_lambda`]:
+    /// the first best dev Rank Score). Also gives the index of the part that trained the chosen
+    /// lambda (its worker holds the weights). `seconds` is the sweep's wall time.
+    pub fn merge(
+        request: &TrainRequest,
+        parts: &[TrainResult],
+        seconds: f64,
+    ) -> Result<(TrainResult, usize), MergeError> {
+        let expected: Vec<String> = LAMBDA_GRID.iter().map(|&l| lambda_text(l)).collect();
+        let mut points: Vec<(usize, &SweepResult)> = parts
+            .iter()
+            .enumerate()
+            .flat_map(|(part, r)| r.sweep.iter().map(move |p| (part, p)))
+            .collect();
+        points.sort_by_key(|(_, p)| expected.iter().position(|l| *l == p.lambda));
+        let found: Vec<String> = points.iter().map(|(_, p)| p.lambda.clone()).collect();
+        if found != expected {
+            return Err(MergeError::Lambdas { found, expected });
+        }
+        let devs: Vec<f64> = points.iter().map(|(_, p)| p.dev_rank_score).collect();
+        let chosen = routers::chosen_lambda(&devs).ok_or(MergeError::Empty)?;
+        let (part, point) = points[chosen];
+        let holder = &parts[part];
+        Ok((
+            TrainResult {
+                request: TrainRequest {
+                    share: None,
+                    ..request.clone()
+                },
+                lambda: point.lambda.clone(),
+                epochs: point.epochs,
+                seconds,
+                k_tokens_per_s: holder.k_tokens_per_s,
+                backend: holder.backend.clone(),
+                fallback: holder.fallback.clone(),
+                picks: point.picks.clone(),
+                sweep: points.into_iter().map(|(_, p)| p.clone()).collect(),
+            },
+            part,
+        ))
+    }
 }
 
 /// A what-if view a router trains on: it sees only the pool's models (columns), with the costs
@@ -330,6 +420,7 @@ mod tests {
             epochs: None,
             backend: Backend::WebGpu,
             crash_after_lambdas: None,
+            share: None,
             view: None,
         }
     }

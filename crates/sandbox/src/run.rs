@@ -27,6 +27,14 @@ pub enum RunError {
     /// The router returned no lambda point (never expected: every router reports one).
     #[error("the router finished without a result for any lambda")]
     NoLambda,
+    /// A parallel sweep's share names a lambda beyond the grid.
+    #[error("lambda {index} of a sweep share is beyond the grid's {of} lambdas")]
+    Share {
+        /// The grid position asked for (0-based).
+        index: usize,
+        /// Lambdas in the grid.
+        of: usize,
+    },
     /// The what-if view to train on does not fit the benchmark.
     #[error("cannot train on this what-if view: {0}")]
     View(#[from] ScenarioError),
@@ -182,11 +190,23 @@ async fn train_on<C: Compute>(
         fixed => vec![fixed],
     };
     let of = lambdas.len();
+    // A parallel sweep's share: these grid positions only (every lambda trains alone from the
+    // same seed, so a share's points are the whole sweep's).
+    let share: Vec<usize> = match &request.share {
+        Some(share) if lambdas.len() > 1 => {
+            if let Some(&bad) = share.iter().find(|&&i| i >= of) {
+                return Err(RunError::Share { index: bad, of });
+            }
+            share.clone()
+        }
+        _ => (0..of).collect(),
+    };
     let max_epochs = epoch_cap(config.router, config.max_epochs);
     let started = clock();
     let mut best: Option<(Outcome, f64)> = None;
-    let mut sweep = Vec::with_capacity(of);
-    for (i, &lambda) in lambdas.iter().enumerate() {
+    let mut sweep = Vec::with_capacity(share.len());
+    for i in share {
+        let lambda = lambdas[i];
         let one = TrainConfig {
             lambda,
             ..config.clone()

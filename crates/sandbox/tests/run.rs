@@ -256,3 +256,74 @@ fn a_run_on_a_pool_trains_on_the_pool_and_posts_bundle_columns() {
     let err = pollster::block_on(run(bench, &request, &mut ticking(), &mut |_| {})).unwrap_err();
     assert!(err.to_string().contains("nope"), "{err}");
 }
+
+/// A sweep split among parallel workers ([`TrainRequest::shares`]) and put back together
+/// ([`TrainResult::merge`]) is the one-worker sweep: the same points bit for bit, the same chosen
+/// lambda, picks and epochs.
+#[test]
+fn a_sweep_split_among_workers_merges_into_the_one_worker_sweep() {
+    let bench = fixture();
+    let request = TrainForm {
+        router: "mlp".into(),
+        lambda: "sweep".into(),
+        epochs: "2".into(),
+        ..TrainForm::defaults(false)
+    }
+    .validate("bundles/fixture.vlrb", "sha")
+    .unwrap();
+    assert!(request.sweeps());
+    let whole = pollster::block_on(run(bench.clone(), &request, &mut ticking(), &mut |_| {}))
+        .unwrap()
+        .result;
+    assert_eq!(whole.sweep.len(), LAMBDA_GRID.len());
+    for workers in [2, 4] {
+        let shares = request.shares(workers);
+        assert_eq!(shares.len(), workers);
+        let mut covered: Vec<usize> = shares
+            .iter()
+            .flat_map(|r| r.share.clone().unwrap())
+            .collect();
+        covered.sort_unstable();
+        assert_eq!(covered, (0..LAMBDA_GRID.len()).collect::<Vec<_>>());
+        let parts: Vec<_> = shares
+            .iter()
+            .map(|r| {
+                pollster::block_on(run(bench.clone(), r, &mut ticking(), &mut |_| {}))
+                    .unwrap()
+                    .result
+            })
+            .collect();
+        let (merged, holder) = vlrb_sandbox::TrainResult::merge(&request, &parts, 1.0).unwrap();
+        assert_eq!(merged.sweep, whole.sweep, "{workers} workers");
+        assert_eq!(
+            (&merged.lambda, &merged.picks, merged.epochs),
+            (&whole.lambda, &whole.picks, whole.epochs)
+        );
+        assert_eq!(merged.request, request);
+        assert!(
+            parts[holder]
+                .sweep
+                .iter()
+                .any(|p| p.lambda == merged.lambda)
+        );
+    }
+    // A part missing is an error naming what came.
+    let parts = vec![
+        pollster::block_on(run(
+            bench.clone(),
+            &request.shares(2)[0],
+            &mut ticking(),
+            &mut |_| {},
+        ))
+        .unwrap()
+        .result,
+    ];
+    let err = vlrb_sandbox::TrainResult::merge(&request, &parts, 1.0).unwrap_err();
+    assert!(err.to_string().contains("expected each of"), "{err}");
+    // A share beyond the grid is refused.
+    let bad = vlrb_sandbox::TrainRequest {
+        share: Some(vec![9]),
+        ..request
+    };
+    assert!(pollster::block_on(run(bench, &bad, &mut ticking(), &mut |_| {})).is_err());
+}

@@ -206,7 +206,7 @@ pub fn SandboxForm(
                 {why("seed")}
             </label>
             <label title="Empty trains the protocol's full schedule: 200 epochs (linear), 300 (MLP, OVR); kNN, PRkNN and prototype have none">"Max epochs (empty: protocol's 200/300)"
-                <input id="sandbox-epochs" type="text" inputmode="numeric" placeholder="protocol: 200/300" aria-invalid=bad("epochs") prop:value=move || epochs.get() on:input=move |ev| epochs.set(event_target_value(&ev))/>
+                <input id="sandbox-epochs" type="text" inputmode="numeric" placeholder="protocol: 200/300" aria-invalid=bad("epochs") prop:disabled=move || matches!(router.get().as_str(), "knn" | "prknn" | "prototype") prop:value=move || epochs.get() on:input=move |ev| epochs.set(event_target_value(&ev))/>
                 {why("epochs")}
             </label>
             <label>"Backend"
