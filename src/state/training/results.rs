@@ -71,7 +71,7 @@ impl Training {
         let Some(request) = self.request.get_value() else {
             return;
         };
-        if points.len() < 2 {
+        if points.is_empty() {
             return;
         }
         let loaded = self.loaded.get_value();

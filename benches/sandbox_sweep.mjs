@@ -1,0 +1,48 @@
+// The sandbox's default action on the demo as a visitor meets it, timed in headless Chromium:
+// light MLP, sweep the lambda grid, CPU backend, the bundle's default features. Reports the wall
+// time from Train to the first lambda's point on the plot and to the finished row, the number of
+// workers, and the longest main-thread stall. A benchmark, not a test (it asserts nothing).
+//   node benches/sandbox_sweep.mjs [DIST] [BENCH]     (default: dist, vlrb-demo)
+
+import { createServer } from 'node:http';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, normalize, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const dist = resolve(process.argv[2] ?? 'dist');
+const bench = process.argv[3] ?? 'vlrb-demo';
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
+const server = createServer((req, res) => {
+    let file = normalize(join(dist, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!file.startsWith(dist) || !existsSync(file)) { res.writeHead(404).end(); return; }
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+await page.goto(`http://127.0.0.1:${server.address().port}/?bench=${bench}`);
+await page.waitForSelector('main[data-state="ready"]', { timeout: 120000 });
+await page.selectOption('#sandbox-router', 'mlp');
+await page.selectOption('#sandbox-backend-choice', 'cpu');
+await page.selectOption('#sandbox-lambda', 'sweep');
+const features = await page.inputValue('#sandbox-features');
+const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+await page.evaluate(() => {
+    window.__gaps = [];
+    let last = performance.now();
+    window.__probe = setInterval(() => { const t = performance.now(); window.__gaps.push(t - last); last = t; }, 16);
+});
+const t0 = Date.now();
+await page.click('#sandbox-train');
+await page.waitForFunction(() => /lambda|λ/.test(document.querySelector('#sandbox-status')?.textContent ?? '') || document.querySelector('#sweep-points tr'), null, { timeout: 3600000 });
+const started = Date.now() - t0;
+await page.waitForSelector('#sweep-points tbody tr, #sandbox-done, #sandbox-error', { timeout: 3600000 });
+const firstPoint = Date.now() - t0;
+await page.waitForSelector('#sandbox-done, #sandbox-error', { timeout: 3600000 });
+const done = Date.now() - t0;
+const stall = await page.evaluate(() => { clearInterval(window.__probe); return Math.max(...window.__gaps); });
+const text = await page.textContent('#sandbox-done, #sandbox-error');
+console.log(JSON.stringify({ bench, features, cores, first_epoch_ms: started, first_points_ms: firstPoint, row_ms: done, longest_stall_ms: Math.round(stall), result: text.slice(0, 300) }, null, 1));
+await browser.close();
+server.close();
