@@ -28,21 +28,43 @@ cat > "$out/index.json" <<'JSON'
     "file": "demo.vlrb",
     "title": "VL-RouterBench-shaped demo (SYNTHETIC: 30,540 samples x 17 models, calibrated to the published figures, not the paper's data)",
     "synthetic": true,
-    "licence": "MIT OR Apache-2.0 (generated data)"
+    "licence": "MIT OR Apache-2.0 (generated data)",
+    "datasets": [
+      "AI2D_TEST",
+      "ChartQA_TEST",
+      "DocVQA_VAL",
+      "HallusionBench",
+      "InfoVQA_VAL",
+      "MMBench_DEV_EN_V11",
+      "MMMU_DEV_VAL",
+      "MMStar",
+      "MathVerse_MINI",
+      "MathVision_MINI",
+      "MathVista_MINI",
+      "OCRBench",
+      "RealWorldQA",
+      "TextVQA_VAL"
+    ]
   },
   {
     "name": "math-v",
     "file": "math-v.vlrb",
     "title": "MATH-Vision test set x 15 published model runs (real correctness, estimated costs)",
     "synthetic": false,
-    "licence": "MIT"
+    "licence": "MIT",
+    "datasets": [
+      "MathVision"
+    ]
   },
   {
     "name": "mathvista",
     "file": "mathvista.vlrb",
     "title": "MathVista testmini x 21 published model runs (real correctness, estimated costs)",
     "synthetic": false,
-    "licence": "CC BY-SA 4.0"
+    "licence": "CC BY-SA 4.0",
+    "datasets": [
+      "MathVista"
+    ]
   }
 ]
 JSON

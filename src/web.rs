@@ -20,6 +20,9 @@ pub struct BenchInfo {
     pub synthetic: bool,
     /// Licence of the data.
     pub licence: String,
+    /// Its datasets (to recognise a file made for it while another benchmark is shown).
+    #[serde(default)]
+    pub datasets: Vec<String>,
 }
 
 /// A failed browser call.

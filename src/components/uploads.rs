@@ -53,7 +53,29 @@ pub fn Uploads(
                             format!("Added {name} (parsed and scored in {ms:.1} ms{ignored})."),
                         );
                     }
-                    Err(e) => state.notice(&file_name, false, e.to_string()),
+                    Err(e) => {
+                        let index = state.index.get_untracked();
+                        let others: Vec<upload::OtherBench> = index
+                            .iter()
+                            .map(|b| upload::OtherBench {
+                                name: &b.name,
+                                datasets: &b.datasets,
+                            })
+                            .collect();
+                        let hint = upload::other_benchmark(
+                            &bytes,
+                            &file_name,
+                            &loaded.bench,
+                            &others,
+                        )
+                        .map(|name| {
+                            format!(
+                                " Its sample ids are benchmark {name}'s: choose {name} in the Benchmark picker and upload it there."
+                            )
+                        })
+                        .unwrap_or_default();
+                        state.notice(&file_name, false, format!("{e}{hint}"));
+                    }
                 }
             }
         });

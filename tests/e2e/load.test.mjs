@@ -14,6 +14,10 @@ await suite(import.meta.url, async ({ index, submissions, site, browser, bundle,
         await test(`load ${bench.name}: provenance, baselines and models equal the CLI`, async () => {
             const info = vlrb('info', bundlePath);
             assert(info.name === bench.name, `index.json name ${bench.name} but bundle says ${info.name}`);
+            if (bench.datasets) {
+                assert(JSON.stringify([...bench.datasets].sort()) === JSON.stringify([...info.datasets].sort()),
+                    `index.json lists datasets ${bench.datasets} for ${bench.name}, the bundle has ${info.datasets}`);
+            }
             const t0 = Date.now();
             const page = await openPage(context, url(bench));
             const wall = Date.now() - t0;

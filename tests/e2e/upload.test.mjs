@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-    assert, board, entryOf, FIXTURE, FIXTURE_NAME, fixtureWithUploads, GOOD_UPLOADS, rowOf, sameNumbers, suite, test, uploadFiles,
+    assert, board, entryOf, FIXTURE, FIXTURE_NAME, fixtureWithUploads, GOOD_UPLOADS, ROOT, rowOf, sameNumbers, suite, test, uploadFiles,
     vlrb, waitNotice, waitReady,
 } from './helpers.mjs';
 
@@ -35,6 +35,17 @@ await suite(import.meta.url, async (env) => {
             const rows = await board(page);
             assert(JSON.stringify(rows) === JSON.stringify(before), `${file} changed the board`);
         }
+        await context.close();
+    });
+
+    await test('a file made for another benchmark is rejected naming that benchmark', async () => {
+        const { context, page } = await fixtureWithUploads(env);
+        const before = await board(page);
+        const file = join(ROOT, 'references/math-v/knn-concat.csv');
+        await uploadFiles(page, [file]);
+        const notice = await waitNotice(page, 'knn-concat.csv');
+        assert(notice.error && notice.text.includes("benchmark math-v's") && notice.text.includes('unknown sample id'), `notice: ${notice.text}`);
+        assert(JSON.stringify(await board(page)) === JSON.stringify(before), 'the board changed');
         await context.close();
     });
 

@@ -67,6 +67,43 @@ pub fn score_file(
     })
 }
 
+/// Another benchmark the site serves: its name and datasets (from `bundles/index.json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OtherBench<'a> {
+    /// The benchmark's name (the `?bench=` value).
+    pub name: &'a str,
+    /// Its datasets (the prefix of its sample ids, before the first `/`).
+    pub datasets: &'a [String],
+}
+
+/// The benchmark of `others` a predictions file was most likely made for: the one whose datasets
+/// name the dataset prefix (before the first `/`) of more than half of the file's sample ids,
+/// when those ids are not `bench`'s datasets. `None` for an unreadable file or no clear match.
+pub fn other_benchmark<'a>(
+    bytes: &[u8],
+    file_name: &str,
+    bench: &Benchmark,
+    others: &[OtherBench<'a>],
+) -> Option<&'a str> {
+    let rows = parse_predictions(bytes, file_name).ok()?;
+    let prefix = |id: &str| id.split_once('/').map_or(id, |(d, _)| d).to_owned();
+    let foreign: Vec<String> = rows
+        .iter()
+        .map(|r| prefix(&r.sample_id))
+        .filter(|d| !bench.samples.datasets.contains(d))
+        .collect();
+    if foreign.len() * 2 <= rows.len() {
+        return None;
+    }
+    others
+        .iter()
+        .filter(|o| o.name != bench.name)
+        .map(|o| (o, foreign.iter().filter(|d| o.datasets.contains(d)).count()))
+        .filter(|&(_, n)| n * 2 > rows.len())
+        .max_by_key(|&(_, n)| n)
+        .map(|(o, _)| o.name)
+}
+
 /// One upload as stored in the browser: its name and the chosen model column per test row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredUpload {
@@ -192,6 +229,33 @@ pub fn template_csv(bench: &Benchmark) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_for_another_benchmark_is_recognised() {
+        let bench = toy_bench();
+        let mathv = ["MathVision".to_owned()];
+        let toy_like = ["OCRBench".to_owned()];
+        let others = [
+            OtherBench {
+                name: "math-v",
+                datasets: &mathv,
+            },
+            OtherBench {
+                name: "toy",
+                datasets: &toy_like,
+            },
+        ];
+        let foreign = b"sample_id,model\nMathVision/1,a\nMathVision/2,b\nOCRBench/5,a\n";
+        assert_eq!(
+            other_benchmark(foreign, "f.csv", &bench, &others),
+            Some("math-v")
+        );
+        // This benchmark's own ids (even with an unknown model) name no other benchmark.
+        assert_eq!(other_benchmark(GOOD.as_bytes(), "f.csv", &bench, &others), None);
+        // Unknown everywhere: no guess.
+        let nowhere = b"sample_id,model\nFoo/1,a\nBar/2,b\n";
+        assert_eq!(other_benchmark(nowhere, "f.csv", &bench, &others), None);
+    }
 
     #[test]
     fn file_stem_keeps_safe_characters_only() {
