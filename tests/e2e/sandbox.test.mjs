@@ -23,7 +23,10 @@ await suite(import.meta.url, async ({ browser, bundle, find, url }) => {
             await page.selectOption('#sandbox-backend-choice', 'cpu');
             await page.selectOption('#sandbox-features', 'text');
             if (run.lambda) await page.selectOption('#sandbox-lambda', run.lambda);
-            await page.fill('#sandbox-epochs', run.epochs);
+            // Routers without epochs (kNN) have the field disabled.
+            const epochsEnabled = await page.isEnabled('#sandbox-epochs');
+            assert(epochsEnabled === (run.router !== 'knn'), `max epochs enabled=${epochsEnabled} for ${run.router}`);
+            if (epochsEnabled) await page.fill('#sandbox-epochs', run.epochs);
             await startStallProbe(page);
             const t0 = Date.now();
             await page.click('#sandbox-train');

@@ -251,7 +251,10 @@ mod tests {
             Some("math-v")
         );
         // This benchmark's own ids (even with an unknown model) name no other benchmark.
-        assert_eq!(other_benchmark(GOOD.as_bytes(), "f.csv", &bench, &others), None);
+        assert_eq!(
+            other_benchmark(GOOD.as_bytes(), "f.csv", &bench, &others),
+            None
+        );
         // Unknown everywhere: no guess.
         let nowhere = b"sample_id,model\nFoo/1,a\nBar/2,b\n";
         assert_eq!(other_benchmark(nowhere, "f.csv", &bench, &others), None);
