@@ -16,6 +16,17 @@ function picksOf(file) {
     return new Map(readFileSync(file, 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(',')));
 }
 
+/** Trains a linear text sweep (2 epochs per lambda, CPU) and waits for the run to end. */
+async function linearSweep(page) {
+    await page.selectOption('#sandbox-router', 'linear');
+    await page.selectOption('#sandbox-backend-choice', 'cpu');
+    await page.selectOption('#sandbox-features', 'text');
+    await page.selectOption('#sandbox-lambda', 'sweep');
+    await page.fill('#sandbox-epochs', '2');
+    await page.click('#sandbox-train');
+    await page.waitForSelector('#sandbox-done, #sandbox-error', { timeout: 300000 });
+}
+
 await suite(import.meta.url, async ({ browser, bundle, find, url }) => {
     const demo = find('vlrb-demo');
     await test('sandbox: kNN on the demo with default features completes; row and picks equal vlrb train; weights are compact', async () => {
@@ -68,13 +79,7 @@ await suite(import.meta.url, async ({ browser, bundle, find, url }) => {
         const context = await newContext(browser);
         const page = await openPage(context, url(small));
         await page.evaluate(() => localStorage.setItem('vlrb-test-worker-crash-after', '2'));
-        await page.selectOption('#sandbox-router', 'linear');
-        await page.selectOption('#sandbox-backend-choice', 'cpu');
-        await page.selectOption('#sandbox-features', 'text');
-        await page.selectOption('#sandbox-lambda', 'sweep');
-        await page.fill('#sandbox-epochs', '2');
-        await page.click('#sandbox-train');
-        await page.waitForSelector('#sandbox-done, #sandbox-error', { timeout: 300000 });
+        await linearSweep(page);
         assert(!(await page.$('#sandbox-done')), 'the run ended normally: the crash hook did not fire');
         const message = await page.textContent('#sandbox-error');
         // The sweep's lambdas train in parallel workers, each crashing after 2 of its own: at least 2
@@ -106,13 +111,7 @@ await suite(import.meta.url, async ({ browser, bundle, find, url }) => {
     await test(`sandbox: after a reload a finished run's downloads remain (weights rebuilt from its settings, identical)`, async () => {
         const context = await newContext(browser);
         const page = await openPage(context, url(small));
-        await page.selectOption('#sandbox-router', 'linear');
-        await page.selectOption('#sandbox-backend-choice', 'cpu');
-        await page.selectOption('#sandbox-features', 'text');
-        await page.selectOption('#sandbox-lambda', 'sweep');
-        await page.fill('#sandbox-epochs', '2');
-        await page.click('#sandbox-train');
-        await page.waitForSelector('#sandbox-done, #sandbox-error', { timeout: 300000 });
+        await linearSweep(page);
         assert(!(await page.$('#sandbox-error')), `the run failed: ${await page.textContent('#sandbox-error').catch(() => '')}`);
         const save = async (selector, file) => {
             const [d] = await Promise.all([page.waitForEvent('download', { timeout: 300000 }), page.click(selector)]);

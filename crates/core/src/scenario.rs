@@ -292,9 +292,7 @@ impl Scenario {
             embeddings: bench.embeddings.clone(),
         }
     }
-}
 
-impl Scenario {
     /// A routing in the columns of [`Scenario::restricted`] as a routing in the benchmark's
     /// columns (what a router retrained on the pool picked).
     pub fn widen(&self, routing: &Routing) -> Routing {

@@ -6,14 +6,29 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use vlrb_board::upload;
-use vlrb_core::Split;
+use vlrb_core::{Routing, Split};
 use vlrb_sandbox::{StoredRun, SweepResult, TrainResult};
 
 use super::{Training, stored, workers};
-use crate::state::SweepCurve;
+use crate::state::{Loaded, SweepCurve};
 use crate::web;
 
+/// Turns posted test picks into a routing of `loaded`'s test split (`None` when they do not fit it).
+fn test_routing(loaded: &Loaded) -> impl Fn(&[u16]) -> Option<Routing> + '_ {
+    let test_rows = loaded.bench.samples.rows_in(Split::Test);
+    let num_models = loaded.bench.num_models();
+    move |picks| upload::routing_from_picks(&test_rows, num_models, picks)
+}
+
 impl Training {
+    /// Whether the bundle with checksum `sha256` is still the one on screen.
+    fn is_current(self, sha256: &str) -> bool {
+        self.state
+            .loaded
+            .get_untracked()
+            .is_some_and(|l| l.sha256 == sha256)
+    }
+
     /// Adds the running request's finished lambdas as board rows (named `... (trained here,
     /// <why>)`); says which, or nothing when none finished.
     pub(super) fn keep_finished_lambdas(self, why: &str) -> String {
@@ -23,20 +38,14 @@ impl Training {
             return String::new();
         };
         let loaded = self.loaded.get_value();
-        let current = self
-            .state
-            .loaded
-            .get_untracked()
-            .is_some_and(|l| l.sha256 == request.bundle_sha256);
-        if points.is_empty() || !current {
+        if points.is_empty() || !self.is_current(&request.bundle_sha256) {
             return String::new();
         }
-        let test_rows = loaded.bench.samples.rows_in(Split::Test);
-        let num_models = loaded.bench.num_models();
+        let as_routing = test_routing(&loaded);
         let mut names = Vec::new();
         let mut curve = Vec::new();
         for p in &points {
-            let Some(routing) = upload::routing_from_picks(&test_rows, num_models, &p.picks) else {
+            let Some(routing) = as_routing(&p.picks) else {
                 continue;
             };
             let base = format!(
@@ -75,14 +84,10 @@ impl Training {
             return;
         }
         let loaded = self.loaded.get_value();
-        let test_rows = loaded.bench.samples.rows_in(Split::Test);
-        let num_models = loaded.bench.num_models();
+        let as_routing = test_routing(&loaded);
         let curve: Option<Vec<_>> = points
             .iter()
-            .map(|p| {
-                let routing = upload::routing_from_picks(&test_rows, num_models, &p.picks)?;
-                Some((p.lambda.clone(), Arc::new(routing)))
-            })
+            .map(|p| Some((p.lambda.clone(), Arc::new(as_routing(&p.picks)?))))
             .collect();
         if let Some(points) = curve {
             self.state.sweep.set(Some(SweepCurve {
@@ -130,16 +135,9 @@ impl Training {
         self.progress.set(None);
         self.lambdas.set_value(Vec::new());
         let loaded = self.loaded.get_value();
-        let current = self
-            .state
-            .loaded
-            .get_untracked()
-            .is_some_and(|l| l.sha256 == result.request.bundle_sha256);
-        let test_rows = loaded.bench.samples.rows_in(Split::Test);
-        let num_models = loaded.bench.num_models();
-        let as_routing = |picks: &[u16]| {
-            upload::routing_from_picks(&test_rows, num_models, picks).filter(|_| current)
-        };
+        let current = self.is_current(&result.request.bundle_sha256);
+        let of_test = test_routing(&loaded);
+        let as_routing = |picks: &[u16]| of_test(picks).filter(|_| current);
         let Some(routing) = as_routing(&result.picks) else {
             return self
                 .fail("the finished run belongs to another benchmark and was dropped".to_owned());
