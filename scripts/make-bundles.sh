@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 DEMO_COMPONENTS=64
 
 cargo build --release -p vlrb-cli
-vlrb=target/release/vlrb
+vlrb="${CARGO_TARGET_DIR:-target}/release/vlrb"
 out=public/bundles
 mkdir -p "$out"
 work=$(mktemp -d)

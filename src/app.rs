@@ -7,8 +7,8 @@ use vlrb_board::urlstate::ViewState;
 use vlrb_core::bundle::PROTOCOL_VERSION;
 
 use crate::components::{
-    Breakdowns, BuildVersion, Controls, FormatHelp, Header, Leaderboard, ParetoPlot, Provenance,
-    Sandbox, Status, Uploads, WhatIfBanner, WhatIfPanel,
+    Breakdowns, BuildVersion, Controls, FormatHelp, Header, Leaderboard, OpenLocal, ParetoPlot,
+    Provenance, Sandbox, Status, Uploads, WhatIfBanner, WhatIfPanel, open_local,
 };
 use crate::state::{AppState, Phase, intervals, loading};
 use crate::web;
@@ -39,6 +39,8 @@ pub fn App() -> impl IntoView {
             data-ready-ms=move || state.ready_ms.get().map(vlrb_board::raw)
             data-load-timings=move || state.load_timings.get()
             data-board-ms=move || state.board.get().map(|b| vlrb_board::raw(b.ms))
+            on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()
+            on:drop=move |ev| open_local::on_page_drop(state, ev)
         >
             <Status/>
             {move || state.loaded.get().map(|loaded| view! {
@@ -55,6 +57,7 @@ pub fn App() -> impl IntoView {
                 <Sandbox loaded=loaded.clone()/>
                 <FormatHelp loaded/>
             })}
+            <OpenLocal/>
         </main>
         <footer class="foot">
             <p>

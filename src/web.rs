@@ -1,14 +1,16 @@
 //! Browser glue: same-origin fetches with progress, yielding to the event loop, localStorage,
 //! downloads, timing. Everything is relative to the page's own origin.
 
+pub mod local_db;
+
 use js_sys::{Reflect, Uint8Array};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Response, Url};
 
-/// One benchmark of `bundles/index.json`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// One benchmark of `bundles/index.json`, or one the visitor opened from disk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BenchInfo {
     /// The bundle's `name` (as `vlrb info` reports it; the `?bench=` value).
     pub name: String,
@@ -23,6 +25,9 @@ pub struct BenchInfo {
     /// Its datasets (to recognise a file made for it while another benchmark is shown).
     #[serde(default)]
     pub datasets: Vec<String>,
+    /// Opened by the visitor from disk and kept in this browser (IndexedDB), not served.
+    #[serde(default)]
+    pub local: bool,
 }
 
 /// A failed browser call.
@@ -180,6 +185,13 @@ pub async fn text_optional(fetch: js_sys::Promise, url: &str) -> Result<Option<S
     Ok(text.as_string())
 }
 
+/// The files of a file input or a drop, in order.
+pub fn file_list(files: Option<web_sys::FileList>) -> Vec<web_sys::File> {
+    files
+        .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+        .unwrap_or_default()
+}
+
 /// Reads a user-chosen file's bytes without blocking the page.
 pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, WebError> {
     let buffer = JsFuture::from(file.array_buffer())
@@ -225,6 +237,16 @@ pub fn storage_set(key: &str, value: Option<&str>) -> Result<(), WebError> {
         None => s.remove_item(key),
     }
     .map_err(|e| WebError::js("cannot save uploads in this browser", e))
+}
+
+/// A `blob:` URL of bytes held by the page (valid until the page closes), for a worker to fetch.
+pub fn object_url(bytes: &[u8], mime: &str) -> Result<String, WebError> {
+    let parts = js_sys::Array::of1(&Uint8Array::from(bytes));
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .map_err(|e| WebError::js("cannot hold the bundle", e))?;
+    Url::create_object_url_with_blob(&blob).map_err(|e| WebError::js("cannot hold the bundle", e))
 }
 
 /// Offers `text` as a file download named `file_name`.
@@ -309,15 +331,27 @@ impl WorkerHandle {
     pub fn start(
         script: &str,
         mut on_message: impl FnMut(String) + 'static,
+        on_error: impl FnMut(WebError) + 'static,
+    ) -> Result<WorkerHandle, WebError> {
+        WorkerHandle::start_raw(
+            script,
+            move |data| on_message(data.as_string().unwrap_or_default()),
+            on_error,
+        )
+    }
+
+    /// Starts `script` (same origin), handing each message's data, whatever it is, to
+    /// `on_message`, and a failure to start or run to `on_error`.
+    pub fn start_raw(
+        script: &str,
+        mut on_message: impl FnMut(JsValue) + 'static,
         mut on_error: impl FnMut(WebError) + 'static,
     ) -> Result<WorkerHandle, WebError> {
         use wasm_bindgen::closure::Closure;
         let worker = web_sys::Worker::new(script)
             .map_err(|e| WebError::js(&format!("cannot start {script}"), e))?;
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
-            move |event: web_sys::MessageEvent| {
-                on_message(event.data().as_string().unwrap_or_default())
-            },
+            move |event: web_sys::MessageEvent| on_message(event.data()),
         );
         let script_name = script.to_owned();
         let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
@@ -345,6 +379,13 @@ impl WorkerHandle {
         self.worker.set_onmessage(None);
         self.worker.set_onerror(None);
         self.worker.terminate();
+    }
+
+    /// Posts a message of several parts (text and `File`s) to the worker.
+    pub fn post_parts(&self, parts: &js_sys::Array) -> Result<(), WebError> {
+        self.worker
+            .post_message(parts)
+            .map_err(|e| WebError::js("cannot message the worker", e))
     }
 
     /// Posts a text message to the worker.

@@ -88,14 +88,14 @@ pub fn Uploads(
         else {
             return;
         };
-        accept_input(file_list(input.files()));
+        accept_input(web::file_list(input.files()));
         // Choosing the same file again must fire another change event.
         input.set_value("");
     };
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         dragging.set(false);
-        accept(file_list(ev.data_transfer().and_then(|d| d.files())));
+        accept(web::file_list(ev.data_transfer().and_then(|d| d.files())));
     };
     let rename = move |old: String, new: String| state.rename_upload(&old, &new);
     let remove = move |name: String| state.remove_upload(&name);
@@ -147,10 +147,4 @@ pub fn Uploads(
             </ul>
         </section>
     }
-}
-
-fn file_list(files: Option<web_sys::FileList>) -> Vec<web_sys::File> {
-    files
-        .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
-        .unwrap_or_default()
 }

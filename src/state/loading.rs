@@ -33,17 +33,15 @@ pub struct Loaded {
     pub published: Arc<Scenario>,
     /// Baselines and single models, as published.
     pub builtin: Arc<Vec<Entry>>,
+    /// Where the training worker fetches the bundle: relative to the site, or a `blob:` URL of a
+    /// benchmark opened from disk.
+    pub bundle_url: String,
 }
 
 impl Loaded {
     /// Whether the data is synthetic (by the bundle or the index).
     pub fn synthetic(&self) -> bool {
         self.bench.provenance.synthetic || self.info.synthetic
-    }
-
-    /// The bundle's URL, relative to the site.
-    pub fn bundle_url(&self) -> String {
-        format!("bundles/{}", self.info.file)
     }
 }
 
@@ -85,7 +83,14 @@ pub async fn start(state: AppState) {
         }
     };
     match serde_json::from_str::<Vec<BenchInfo>>(&text) {
-        Ok(list) if !list.is_empty() => {
+        Ok(mut list) if !list.is_empty() => {
+            // The visitor's own benchmarks (IndexedDB) join the served ones.
+            match web::local_db::list().await {
+                Ok(local) => list.extend(local),
+                Err(e) => state.local_status.set(super::local::Status::Failed(format!(
+                    "your stored benchmarks could not be read: {e}"
+                ))),
+            }
             let wanted = state.bench.get_untracked();
             let chosen = match &wanted {
                 Some(name) => list.iter().find(|b| &b.name == name).cloned(),
@@ -113,11 +118,44 @@ pub async fn start(state: AppState) {
     }
 }
 
-/// Downloads, decodes and installs one benchmark, then its submissions and stored uploads.
+/// Downloads (or, for a benchmark opened from disk, reads from IndexedDB), decodes and installs
+/// one benchmark, then its submissions and stored uploads.
 pub async fn load(state: AppState, info: BenchInfo) {
+    let generation = begin(state, &info);
+    let current = move || state.load_generation.get_value() == generation;
+    let t_start = web::now_ms();
+    // The submissions manifest downloads alongside the bundle (served benchmarks only).
+    let manifest = (!info.local).then(|| web::start_fetch(SUBMISSIONS));
+    let bytes = if info.local {
+        match web::local_db::bundle(&info.name).await {
+            Ok(Some(bytes)) => Ok(bytes),
+            Ok(None) => Err(format!("{} is no longer stored in this browser", info.name)),
+            Err(e) => Err(e.to_string()),
+        }
+    } else {
+        let url = format!("bundles/{}", info.file);
+        web::fetch_bytes(&url, |received, total| {
+            if current() {
+                state.phase.set(Phase::Downloading { received, total });
+            }
+        })
+        .await
+        .map_err(|e| e.to_string())
+    };
+    if !current() {
+        return;
+    }
+    match bytes {
+        Ok(bytes) => install(state, info, &bytes, manifest, generation, t_start).await,
+        Err(e) => state.phase.set(Phase::Failed(e)),
+    }
+}
+
+/// Starts a load: a new generation (so a stale load stops), the benchmark's name in the URL, the
+/// previous benchmark's state cleared.
+pub fn begin(state: AppState, info: &BenchInfo) -> u64 {
     let generation = state.load_generation.get_value() + 1;
     state.load_generation.set_value(generation);
-    let current = move || state.load_generation.get_value() == generation;
     // A what-if view belongs to its benchmark: another benchmark starts as published.
     if state.bench.get_untracked().as_deref() != Some(info.name.as_str()) {
         state.what_if.set(Default::default());
@@ -133,23 +171,20 @@ pub async fn load(state: AppState, info: BenchInfo) {
         received: 0,
         total: None,
     });
-    let t_start = web::now_ms();
-    // The submissions manifest downloads alongside the bundle.
-    let manifest = web::start_fetch(SUBMISSIONS);
-    let url = format!("bundles/{}", info.file);
-    let bytes = web::fetch_bytes(&url, |received, total| {
-        if current() {
-            state.phase.set(Phase::Downloading { received, total });
-        }
-    })
-    .await;
-    if !current() {
-        return;
-    }
-    let bytes = match bytes {
-        Ok(b) => b,
-        Err(e) => return state.phase.set(Phase::Failed(e.to_string())),
-    };
+    generation
+}
+
+/// Decodes a bundle's bytes and installs the benchmark, then its submissions (from `manifest`,
+/// when served) and stored uploads.
+pub async fn install(
+    state: AppState,
+    info: BenchInfo,
+    bytes: &[u8],
+    manifest: Option<Result<js_sys::Promise, web::WebError>>,
+    generation: u64,
+    t_start: f64,
+) {
+    let current = move || state.load_generation.get_value() == generation;
     let t_downloaded = web::now_ms();
     state.phase.set(Phase::Decoding);
     web::yield_now().await;
@@ -157,7 +192,7 @@ pub async fn load(state: AppState, info: BenchInfo) {
         return;
     }
     let t_decode = web::now_ms();
-    let decoded = bundle::read_header(&bytes).and_then(|h| Ok((h, bundle::decode(&bytes)?)));
+    let decoded = bundle::read_header(bytes).and_then(|h| Ok((h, bundle::decode(bytes)?)));
     let (header, bench) = match decoded {
         Ok(x) => x,
         Err(e) => {
@@ -167,12 +202,22 @@ pub async fn load(state: AppState, info: BenchInfo) {
             )));
         }
     };
-    if bench.name != info.name {
+    // A served bundle must hold the benchmark its index line names (a local one is named by the
+    // page, which may set a name of its own apart from the served ones).
+    if !info.local && bench.name != info.name {
         return state.phase.set(Phase::Failed(format!(
             "{} holds benchmark {}, but {INDEX} calls it {}",
             info.file, bench.name, info.name
         )));
     }
+    let bundle_url = if info.local {
+        match web::object_url(bytes, "application/octet-stream") {
+            Ok(url) => url,
+            Err(e) => return state.phase.set(Phase::Failed(e.to_string())),
+        }
+    } else {
+        format!("bundles/{}", info.file)
+    };
     let t_decoded = web::now_ms();
     let bench = Arc::new(bench);
     let index = Arc::new(SampleIndex::new(&bench));
@@ -210,9 +255,13 @@ pub async fn load(state: AppState, info: BenchInfo) {
         sha256: header.sha256,
         published,
         builtin,
+        bundle_url,
     })));
     state.phase.set(Phase::Submissions);
-    let (extra, errors) = load_submissions(&bench, &index, &info.name, manifest).await;
+    let (extra, errors) = match manifest {
+        Some(manifest) => load_submissions(&bench, &index, &info.name, manifest).await,
+        None => (Vec::new(), Vec::new()),
+    };
     if !current() {
         return;
     }

@@ -3,12 +3,14 @@
 //!
 //! - [`loading`]: the list of benchmarks, downloading and decoding one, its submissions and stored
 //!   uploads;
+//! - [`local`]: benchmarks the visitor opens from disk, kept in IndexedDB;
 //! - [`intervals`]: the bootstrap intervals, computed in slices after the board paints;
 //! - [`training`]: the sandbox's training worker and what its messages change;
 //! - [`whatif`]: the pool and prices the board is scored under.
 
 pub mod intervals;
 pub mod loading;
+pub mod local;
 pub mod training;
 pub mod whatif;
 
@@ -54,6 +56,8 @@ pub struct AppState {
     pub index: RwSignal<Vec<BenchInfo>>,
     /// Where loading stands.
     pub phase: RwSignal<Phase>,
+    /// Where opening a benchmark from disk stands.
+    pub local_status: RwSignal<local::Status>,
     /// The benchmark on show.
     pub loaded: RwSignal<Option<Arc<Loaded>>>,
     /// Verified submissions and reference routers.
@@ -114,6 +118,7 @@ impl AppState {
         let base = AppState {
             index: RwSignal::new(Vec::new()),
             phase: RwSignal::new(Phase::Index),
+            local_status: RwSignal::new(local::Status::Idle),
             loaded: RwSignal::new(None),
             extra: RwSignal::new(Vec::new()),
             extra_errors: RwSignal::new(Vec::new()),

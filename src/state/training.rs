@@ -113,7 +113,7 @@ impl Training {
     /// start is shown.
     pub fn start(self, form: TrainForm) {
         let loaded = self.loaded.get_value();
-        let mut request = match form.validate(&loaded.bundle_url(), &loaded.sha256) {
+        let mut request = match form.validate(&loaded.bundle_url, &loaded.sha256) {
             Ok(r) => r,
             Err(e) => {
                 self.invalid.set(Some((e.field(), e.to_string())));
@@ -384,6 +384,9 @@ impl Training {
                 }
             }
             Ok(WorkerMessage::Failed { message }) => self.fail(message),
+            Ok(WorkerMessage::Packed(_)) => {
+                self.fail("the training worker answered with a packed bundle".into());
+            }
             Err(e) => self.fail(format!("unreadable message from the training worker: {e}")),
         }
     }

@@ -45,6 +45,7 @@ pub fn toy_bench() -> Benchmark {
             cmax: 1e-3,
         },
         tokens: None,
+        questions: None,
         embeddings: Vec::new(),
     }
 }

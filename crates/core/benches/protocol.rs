@@ -95,6 +95,7 @@ fn official_shape_benchmark() -> Benchmark {
             cmax: 1.0,
         },
         tokens: Some(Tokens { input, output }),
+        questions: None,
         embeddings: Vec::new(),
     };
     bench.bounds = bench.computed_bounds();

@@ -291,6 +291,7 @@ mod tests {
                 cmax: 1e-3,
             },
             tokens: None,
+            questions: None,
             embeddings: Vec::new(),
         }
     }

@@ -8,8 +8,10 @@
 //! raw_len   u64      length of the serialized benchmark before compression
 //! body_len  u64      length of the compressed body that follows
 //! sha256    32 bytes digest of the compressed body
-//! body      deflate(postcard(Benchmark))
+//! body      deflate(postcard(Benchmark) [+ postcard(Sections)])
 //! ```
+//! The optional trailing [`Sections`] carry what later versions added without changing the bytes
+//! of a bundle that has none of it: the samples' question text.
 //! A wrong magic, version, length or digest, or a body that does not inflate or deserialize to a
 //! valid benchmark, is an error: decoding never panics.
 
@@ -17,8 +19,10 @@ use std::io::{Read, Write};
 
 use sha2::{Digest, Sha256};
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::{Error, Result};
-use crate::model::Benchmark;
+use crate::model::{Benchmark, Questions};
 
 /// First bytes of every bundle.
 pub const MAGIC: &[u8; 8] = b"VLRBNDL\0";
@@ -34,8 +38,15 @@ const MAX_RAW_LEN: u64 = 4 << 30;
 /// Serializes, compresses and checksums a benchmark (which must validate).
 pub fn encode(bench: &Benchmark) -> Result<Vec<u8>> {
     bench.validate()?;
-    let raw = postcard::to_allocvec(bench)
+    let mut raw = postcard::to_allocvec(bench)
         .map_err(|e| Error::Value(format!("cannot serialize benchmark: {e}")))?;
+    if bench.questions.is_some() {
+        let sections = Sections {
+            questions: bench.questions.clone(),
+        };
+        raw = postcard::to_extend(&sections, raw)
+            .map_err(|e| Error::Value(format!("cannot serialize question text: {e}")))?;
+    }
     let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
     encoder
         .write_all(&raw)
@@ -127,12 +138,25 @@ pub fn decode(bytes: &[u8]) -> Result<Benchmark> {
             header.raw_len
         )));
     }
-    let bench: Benchmark = postcard::from_bytes(&raw)
+    let (mut bench, rest): (Benchmark, &[u8]) = postcard::take_from_bytes(&raw)
         .map_err(|e| Error::Corrupt(format!("body does not deserialize: {e}")))?;
+    if !rest.is_empty() {
+        let sections: Sections = postcard::from_bytes(rest).map_err(|e| {
+            Error::Corrupt(format!("body's trailing sections do not deserialize: {e}"))
+        })?;
+        bench.questions = sections.questions;
+    }
     bench
         .validate()
         .map_err(|e| Error::Corrupt(e.to_string()))?;
     Ok(bench)
+}
+
+/// What a bundle's body carries after the benchmark, when any of it is present.
+#[derive(Serialize, Deserialize)]
+struct Sections {
+    /// The samples' question text, deflated on its own so decoding skips it.
+    questions: Option<Questions>,
 }
 
 fn hex(bytes: &[u8]) -> String {

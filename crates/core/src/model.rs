@@ -3,11 +3,13 @@
 //! protocol's orders (models: sorted ids; samples: meta order).
 
 mod projected;
+mod questions;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 pub use projected::Projected;
+pub use questions::Questions;
 
 /// A candidate model of the routing pool.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -374,6 +376,10 @@ pub struct Benchmark {
     pub tokens: Option<Tokens>,
     /// Per-sample embeddings.
     pub embeddings: Vec<EmbeddingSet>,
+    /// Per-sample question text, when the source has it. A bundle stores it in a section after the
+    /// benchmark (see [`crate::bundle`]), so bundles without text keep their bytes.
+    #[serde(skip)]
+    pub questions: Option<Questions>,
 }
 
 impl Benchmark {
@@ -519,6 +525,14 @@ impl Benchmark {
                 t.input.len(),
                 t.output.len(),
                 n * k
+            )));
+        }
+        if let Some(q) = &self.questions
+            && q.len() != n
+        {
+            return Err(Error::Shape(format!(
+                "question text has {} entries, expected {n}",
+                q.len()
             )));
         }
         for e in &self.embeddings {

@@ -290,6 +290,7 @@ impl Scenario {
             bounds: self.bounds,
             tokens,
             embeddings: bench.embeddings.clone(),
+            questions: bench.questions.clone(),
         }
     }
 

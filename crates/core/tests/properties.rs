@@ -48,6 +48,7 @@ fn random_bench(n: usize, k: usize, correct: &[bool], costs: &[f32]) -> Benchmar
             cmax: 1.0,
         },
         tokens: None,
+        questions: None,
         embeddings: vec![EmbeddingSet::from_f32(
             "e",
             Modality::Text,

@@ -58,6 +58,7 @@ fn perfect_bench(n: usize, k: usize, seed: u64) -> Benchmark {
             cmax: 1.0,
         },
         tokens: None,
+        questions: None,
         embeddings: Vec::new(),
     };
     bench.bounds = bench.computed_bounds();

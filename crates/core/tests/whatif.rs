@@ -616,6 +616,7 @@ fn random_bench(n: usize, k: usize, correct: &[bool], costs: &[f32]) -> Benchmar
             cmax: 1.0,
         },
         tokens: None,
+        questions: None,
         embeddings: Vec::new(),
     };
     bench.bounds = bench.computed_bounds();

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use vlrb_core::csv_lines::{self, Dialect, Record, Table};
-use vlrb_core::model::{EmbeddingSet, Model, Provenance};
+#[cfg(feature = "official")]
+use vlrb_core::model::EmbeddingSet;
+use vlrb_core::model::{Model, Provenance};
 
 use crate::PackOptions;
 use crate::error::FormatError;
@@ -51,15 +53,21 @@ pub(crate) struct Manifest {
 
 impl Manifest {
     /// Reads `dir/vlrb.json` when present.
+    #[cfg(feature = "official")]
     pub(crate) fn read(dir: &Path) -> Result<Manifest, FormatError> {
         let path = dir.join(MANIFEST);
         if !path.is_file() {
             return Ok(Manifest::default());
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| FormatError::io(&path, e))?;
-        serde_json::from_str(&text).map_err(|e| {
+        let text = std::fs::read(&path).map_err(|e| FormatError::io(&path, e))?;
+        Manifest::parse(&path, &text)
+    }
+
+    /// Parses the bytes of a `vlrb.json` read from `path` (named in errors).
+    pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Manifest, FormatError> {
+        serde_json::from_slice(bytes).map_err(|e| {
             FormatError::invalid(
-                &path,
+                path,
                 format!(
                     "{e}; expected {{\"name\": string, \"provenance\": {{\"source\", \"synthetic\", \
                      \"licence\", \"attribution\", \"notes\"}}}}"
@@ -96,6 +104,7 @@ impl Manifest {
 
     /// Puts embedding sets in the manifest's order; sets it does not list keep their order, after
     /// the listed ones.
+    #[cfg(feature = "official")]
     pub(crate) fn order_embeddings(&self, sets: &mut [EmbeddingSet]) {
         sets.sort_by_key(|set| {
             let key = format!("{}/{}", set.modality.as_str(), set.name);
@@ -107,6 +116,7 @@ impl Manifest {
     }
 
     /// The manifest's details of model `id`, when it has them.
+    #[cfg(feature = "official")]
     pub(crate) fn model(&self, id: &str) -> Option<&Model> {
         self.models.iter().find(|m| m.id == id)
     }
@@ -136,21 +146,17 @@ impl Csv {
             return Err(FormatError::missing(path, what));
         }
         let bytes = std::fs::read(path).map_err(|e| FormatError::io(path, e))?;
-        let table = csv_lines::read(&bytes, Dialect::CSV)
+        Csv::parse(path, &bytes)
+    }
+
+    /// Parses the bytes of the file `path` (named in errors).
+    pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Csv, FormatError> {
+        let table = csv_lines::read(bytes, Dialect::CSV)
             .map_err(|e| FormatError::invalid(path, e.to_string()))?;
         Ok(Csv {
             path: path.to_owned(),
             table,
         })
-    }
-
-    /// Reads `path` when it exists.
-    pub(crate) fn read_optional(path: &Path) -> Result<Option<Csv>, FormatError> {
-        if path.is_file() {
-            Csv::read(path, "an optional file").map(Some)
-        } else {
-            Ok(None)
-        }
     }
 
     /// Index of a column, when present.

@@ -14,15 +14,22 @@
 mod common;
 mod error;
 mod npy;
+#[cfg(feature = "official")]
 pub mod official;
+#[cfg(feature = "official")]
 pub mod pickle;
+#[cfg(feature = "official")]
 mod pq;
 pub mod real;
+#[cfg(feature = "official")]
 pub mod toolkit;
 
-use std::path::{Path, PathBuf};
+#[cfg(feature = "official")]
+use std::path::Path;
+use std::path::PathBuf;
 
 pub use error::FormatError;
+#[cfg(feature = "official")]
 use vlrb_core::Benchmark;
 
 /// Options of `vlrb pack`.
@@ -35,9 +42,10 @@ pub struct PackOptions {
     pub prices: Option<PathBuf>,
 }
 
-/// Detects the layout of `dir` and reads it: the official release layout if
+/// Detects the layout of `dir` (needs the `official` feature) and reads it: the official release layout if
 /// `data/matrices/Y.npz` exists, else the real-data / long-format layout if `records.csv` exists;
 /// else an error saying what was looked for.
+#[cfg(feature = "official")]
 pub fn load_dir(dir: &Path, opts: &PackOptions) -> Result<Benchmark, FormatError> {
     if !dir.is_dir() {
         return Err(FormatError::missing(dir, "expected a benchmark directory"));

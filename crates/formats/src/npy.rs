@@ -1,10 +1,14 @@
 //! npy and npz files: headers, dtypes and data through `npyz`, the npz container through `zip`.
 
+#[cfg(feature = "official")]
 use std::fs::File;
+#[cfg(feature = "official")]
 use std::io::{BufWriter, Cursor, Read, Write};
 use std::path::Path;
 
-use npyz::{DType, NpyFile, Order, TypeChar, WriterBuilder};
+#[cfg(feature = "official")]
+use npyz::WriterBuilder;
+use npyz::{DType, NpyFile, Order, TypeChar};
 
 use crate::error::FormatError;
 
@@ -26,6 +30,7 @@ pub(crate) enum Floats {
     F32(Vec<f32>),
 }
 
+#[cfg(feature = "official")]
 /// Reads the whole file into memory.
 pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, FormatError> {
     std::fs::read(path).map_err(|e| FormatError::io(path, e))
@@ -106,6 +111,7 @@ fn unsupported(path: &Path, t: &npyz::TypeStr, expected: &str) -> FormatError {
     FormatError::invalid(path, format!("array has dtype {t}, expected {expected}"))
 }
 
+#[cfg(feature = "official")]
 /// Reads a 2-D integer or boolean npy array (the quality matrix) as i8 values; values outside the
 /// i8 range become 2 so that the 0/1 check reports them.
 pub(crate) fn read_int_matrix(bytes: &[u8], path: &Path) -> Result<Matrix<i8>, FormatError> {
@@ -128,6 +134,7 @@ pub(crate) fn read_int_matrix(bytes: &[u8], path: &Path) -> Result<Matrix<i8>, F
     })
 }
 
+#[cfg(feature = "official")]
 /// Reads a 2-D float npy array (the cost matrix) as f32; float64 values are rounded to f32.
 pub(crate) fn read_f32_matrix(bytes: &[u8], path: &Path) -> Result<Matrix<f32>, FormatError> {
     let a = open_2d(bytes, path)?;
@@ -164,6 +171,7 @@ fn map<T, U>(m: Matrix<T>, f: impl FnMut(T) -> U) -> Matrix<U> {
     }
 }
 
+#[cfg(feature = "official")]
 /// Extracts the array stored under `key` (entry `key.npy`) from an npz archive.
 pub(crate) fn npz_entry(bytes: &[u8], key: &str, path: &Path) -> Result<Vec<u8>, FormatError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
@@ -196,6 +204,7 @@ pub(crate) fn npz_entry(bytes: &[u8], key: &str, path: &Path) -> Result<Vec<u8>,
     Ok(out)
 }
 
+#[cfg(feature = "official")]
 /// Serializes a row-major 2-D array as npy bytes with the dtype npyz derives from `T`.
 fn npy_bytes<T: npyz::AutoSerialize + Copy>(
     rows: usize,
@@ -213,6 +222,7 @@ fn npy_bytes<T: npyz::AutoSerialize + Copy>(
     Ok(out)
 }
 
+#[cfg(feature = "official")]
 /// Writes a row-major 2-D array to an npy file.
 pub(crate) fn write_npy<T: npyz::AutoSerialize + Copy>(
     path: &Path,
@@ -224,6 +234,7 @@ pub(crate) fn write_npy<T: npyz::AutoSerialize + Copy>(
     std::fs::write(path, bytes).map_err(|e| FormatError::io(path, e))
 }
 
+#[cfg(feature = "official")]
 /// Writes an npz archive holding one array under `key`, uncompressed as numpy's `savez` does.
 pub(crate) fn write_npz<T: npyz::AutoSerialize + Copy>(
     path: &Path,

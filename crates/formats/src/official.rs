@@ -158,6 +158,7 @@ pub fn read(dir: &Path, opts: &PackOptions) -> Result<Benchmark, FormatError> {
             cmax: 0.0,
         },
         tokens,
+        questions: None,
         embeddings,
     };
     let computed = bench.computed_bounds();

@@ -12,22 +12,25 @@
 //! vlrb.json     optional: name, provenance
 //! ```
 //!
+//! The reader works on [`Files`] in memory, so the browser reads the files a visitor selects with
+//! the same code as `vlrb pack` reads a directory.
+//!
 //! Without a `cost` column, C is derived from tokens: input tokens per sample = round-half-even(code
 //! points of `question` / 4) + 256 per image (one when `image_path` is non-empty), or the records'
 //! `input_tokens`; C_ij = (in_i * p_in_j + out_ij * p_out_j) / 1e6 in f64, stored as f32.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 use vlrb_core::Benchmark;
 use vlrb_core::catalog::{self, IMAGE_TOKENS};
 use vlrb_core::csv_lines::Record;
 use vlrb_core::model::{
-    BitMatrix, EmbeddingData, EmbeddingSet, Modality, Model, Samples, Split, Tokens,
+    BitMatrix, EmbeddingData, EmbeddingSet, Modality, Model, Questions, Samples, Split, Tokens,
 };
 
 use crate::PackOptions;
-use crate::common::{Csv, Manifest, parse_count, parse_non_negative};
+use crate::common::{Csv, MANIFEST, Manifest, parse_count, parse_non_negative};
 use crate::error::FormatError;
 use crate::npy::{self, Floats};
 
@@ -38,14 +41,132 @@ const MODELS_FILE: &str = "models.csv";
 const PRICE_IN: &str = "price_input_usd_per_mtok";
 const PRICE_OUT: &str = "price_output_usd_per_mtok";
 
+/// The files of one long-format benchmark, in memory, by file name.
+#[derive(Debug, Clone, Default)]
+pub struct Files {
+    /// Where they came from: the directory, or the folder name a browser gave (shown in messages
+    /// as the prefix of each file's name, and the benchmark's default name).
+    root: PathBuf,
+    /// Contents by file name.
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Files {
+    /// Files handed over by name (a browser's file picker), from the folder `root` (may be empty).
+    /// A name outside the layout is an error naming it.
+    pub fn new(
+        root: impl Into<PathBuf>,
+        files: impl IntoIterator<Item = (String, Vec<u8>)>,
+    ) -> Result<Files, FormatError> {
+        let root = root.into();
+        let mut set = Files {
+            root,
+            files: BTreeMap::new(),
+        };
+        for (name, bytes) in files {
+            if embedding_file(&name).is_none()
+                && ![RECORDS_FILE, SAMPLES_FILE, MODELS_FILE, MANIFEST].contains(&name.as_str())
+            {
+                return Err(FormatError::invalid(
+                    &set.path(&name),
+                    format!(
+                        "not a file of the long-format layout; expected {RECORDS_FILE}, and \
+                         optionally {SAMPLES_FILE}, {MODELS_FILE}, {MANIFEST}, text_<name>.npy, \
+                         image_<name>.npy"
+                    ),
+                ));
+            }
+            if set.files.insert(name.clone(), bytes).is_some() {
+                return Err(FormatError::invalid(
+                    &set.path(&name),
+                    "selected twice; expected each file once",
+                ));
+            }
+        }
+        Ok(set)
+    }
+
+    /// Reads the layout's files from `dir` (those present).
+    pub fn from_dir(dir: &Path) -> Result<Files, FormatError> {
+        let mut names = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(|e| FormatError::io(dir, e))? {
+            let path = entry.map_err(|e| FormatError::io(dir, e))?.path();
+            let Some(name) = path.file_name().and_then(|f| f.to_str()) else {
+                continue;
+            };
+            let known = embedding_file(name).is_some()
+                || [RECORDS_FILE, SAMPLES_FILE, MODELS_FILE, MANIFEST].contains(&name);
+            if known && path.is_file() {
+                names.push(name.to_owned());
+            }
+        }
+        let mut files = BTreeMap::new();
+        for name in names {
+            let path = dir.join(&name);
+            let bytes = std::fs::read(&path).map_err(|e| FormatError::io(&path, e))?;
+            files.insert(name, bytes);
+        }
+        Ok(Files {
+            root: dir.to_owned(),
+            files,
+        })
+    }
+
+    /// The path a file is named by in messages.
+    fn path(&self, name: &str) -> PathBuf {
+        self.root.join(name)
+    }
+
+    /// A CSV file of the set, or `Missing` saying `what` it is needed for.
+    fn csv(&self, name: &str, what: &str) -> Result<Csv, FormatError> {
+        match self.files.get(name) {
+            Some(bytes) => Csv::parse(&self.path(name), bytes),
+            None => Err(FormatError::missing(&self.path(name), what)),
+        }
+    }
+
+    /// A CSV file of the set, when present.
+    fn csv_optional(&self, name: &str) -> Result<Option<Csv>, FormatError> {
+        self.files
+            .get(name)
+            .map(|bytes| Csv::parse(&self.path(name), bytes))
+            .transpose()
+    }
+
+    /// `vlrb.json`, or the empty manifest.
+    fn manifest(&self) -> Result<Manifest, FormatError> {
+        match self.files.get(MANIFEST) {
+            Some(bytes) => Manifest::parse(&self.path(MANIFEST), bytes),
+            None => Ok(Manifest::default()),
+        }
+    }
+}
+
+/// The embedding set a file name holds (`text_<name>.npy`, `image_<name>.npy`).
+fn embedding_file(file_name: &str) -> Option<(Modality, &str)> {
+    let stem = file_name.strip_suffix(".npy")?;
+    if let Some(name) = stem.strip_prefix("text_") {
+        Some((Modality::Text, name))
+    } else {
+        stem.strip_prefix("image_")
+            .map(|name| (Modality::Vision, name))
+    }
+}
+
 /// Reads the long-format layout in `dir` (see the module documentation).
 pub fn read(dir: &Path, opts: &PackOptions) -> Result<Benchmark, FormatError> {
-    let records = Csv::read(
-        &dir.join(RECORDS_FILE),
+    read_files(&Files::from_dir(dir)?, opts)
+}
+
+/// Reads the long-format layout from files in memory (see the module documentation).
+pub fn read_files(files: &Files, opts: &PackOptions) -> Result<Benchmark, FormatError> {
+    let dir = files.root.as_path();
+    let records = files.csv(
+        RECORDS_FILE,
         "the long-format records (sample_id, model, correct, cost or tokens)",
     )?;
-    let samples_csv = Csv::read_optional(&dir.join(SAMPLES_FILE))?;
-    let listed = match Csv::read_optional(&dir.join(MODELS_FILE))? {
+    let samples_csv = files.csv_optional(SAMPLES_FILE)?;
+    let listed = match files.csv_optional(MODELS_FILE)? {
         Some(csv) => read_models_csv(&csv)?,
         None => HashMap::new(),
     };
@@ -249,9 +370,18 @@ pub fn read(dir: &Path, opts: &PackOptions) -> Result<Benchmark, FormatError> {
 
     let quality = BitMatrix::from_values(n, k, &quality)
         .map_err(|e| FormatError::invalid(&records.path, e.to_string()))?;
-    let embeddings = read_embeddings(dir, n)?;
-    let manifest = Manifest::read(dir)?;
+    let embeddings = read_embeddings(files, n)?;
+    let manifest = files.manifest()?;
     let (name, provenance) = manifest.name_and_provenance(dir, opts);
+    let questions = samples
+        .questions
+        .as_deref()
+        .map(Questions::compress)
+        .transpose()
+        .map_err(|source| FormatError::Benchmark {
+            dir: dir.to_owned(),
+            source,
+        })?;
     let samples = Samples::from_rows(
         (0..n).map(|i| {
             (
@@ -275,6 +405,7 @@ pub fn read(dir: &Path, opts: &PackOptions) -> Result<Benchmark, FormatError> {
             cmax: 0.0,
         },
         tokens,
+        questions,
         embeddings,
     };
     bench.bounds = bench.computed_bounds();
@@ -349,6 +480,8 @@ struct SampleRows {
     tasks: Vec<String>,
     /// Estimated input tokens, when samples.csv has a `question` column.
     input_estimate: Option<Vec<u32>>,
+    /// The question text, when samples.csv has a `question` column.
+    questions: Option<Vec<String>>,
 }
 
 impl SampleRows {
@@ -367,6 +500,7 @@ impl SampleRows {
             splits: Vec::new(),
             tasks: Vec::new(),
             input_estimate: question_col.map(|_| Vec::new()),
+            questions: question_col.map(|_| Vec::new()),
         };
         let mut first_line: HashMap<&str, usize> = HashMap::new();
         for record in csv.rows() {
@@ -389,6 +523,9 @@ impl SampleRows {
                 let chars = record.field(q).chars().count();
                 estimate.push(text_tokens(chars).saturating_add(IMAGE_TOKENS * images));
             }
+            if let (Some(questions), Some(q)) = (rows.questions.as_mut(), question_col) {
+                questions.push(record.field(q).to_owned());
+            }
         }
         Ok(rows)
     }
@@ -406,6 +543,7 @@ impl SampleRows {
             splits: Vec::new(),
             tasks: Vec::new(),
             input_estimate: None,
+            questions: None,
         };
         let mut known: HashSet<&str> = HashSet::new();
         for record in records.rows() {
@@ -569,33 +707,21 @@ fn price_of(
     }))
 }
 
-/// Every `text_*.npy` (text) and `image_*.npy` (vision) in `dir`, text first, each in file-name
+/// Every `text_*.npy` (text) and `image_*.npy` (vision) of the set, text first, each in file-name
 /// order; each must have `n` rows. float16 files keep their bits.
-fn read_embeddings(dir: &Path, n: usize) -> Result<Vec<EmbeddingSet>, FormatError> {
-    let mut files: Vec<(Modality, String, std::path::PathBuf)> = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(|e| FormatError::io(dir, e))? {
-        let path = entry.map_err(|e| FormatError::io(dir, e))?.path();
-        let Some(file_name) = path.file_name().and_then(|f| f.to_str()) else {
-            continue;
-        };
-        let Some(stem) = file_name.strip_suffix(".npy") else {
-            continue;
-        };
-        let set = if let Some(name) = stem.strip_prefix("text_") {
-            (Modality::Text, name.to_owned())
-        } else if let Some(name) = stem.strip_prefix("image_") {
-            (Modality::Vision, name.to_owned())
-        } else {
-            continue;
-        };
-        if path.is_file() {
-            files.push((set.0, set.1, path));
-        }
-    }
-    files.sort_by(|a, b| (a.0 == Modality::Vision, &a.1).cmp(&(b.0 == Modality::Vision, &b.1)));
-    let mut sets = Vec::with_capacity(files.len());
-    for (modality, name, path) in files {
-        let (rows, dim, values) = npy::read_floats(&npy::read_bytes(&path)?, &path)?;
+fn read_embeddings(files: &Files, n: usize) -> Result<Vec<EmbeddingSet>, FormatError> {
+    let mut found: Vec<(Modality, &str, &str, &[u8])> = files
+        .files
+        .iter()
+        .filter_map(|(file, bytes)| {
+            embedding_file(file).map(|(modality, name)| (modality, name, file.as_str(), &bytes[..]))
+        })
+        .collect();
+    found.sort_by(|a, b| (a.0 == Modality::Vision, a.1).cmp(&(b.0 == Modality::Vision, b.1)));
+    let mut sets = Vec::with_capacity(found.len());
+    for (modality, name, file, bytes) in found {
+        let path = files.path(file);
+        let (rows, dim, values) = npy::read_floats(bytes, &path)?;
         if rows != n || dim == 0 {
             return Err(FormatError::invalid(
                 &path,
@@ -607,7 +733,7 @@ fn read_embeddings(dir: &Path, n: usize) -> Result<Vec<EmbeddingSet>, FormatErro
             Floats::F32(values) => EmbeddingData::F32(values),
         };
         sets.push(EmbeddingSet {
-            name,
+            name: name.to_owned(),
             modality,
             dim,
             data,

@@ -543,6 +543,7 @@ pub fn generate(seed: u64) -> Benchmark {
             cmax: 1.0,
         },
         tokens: Some(tokens),
+        questions: None,
         embeddings: vec![
             EmbeddingSet::from_f32("synth-text", Modality::Text, embed::DIM, text),
             EmbeddingSet::from_f32("synth-vision", Modality::Vision, embed::DIM, vision),
