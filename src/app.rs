@@ -8,7 +8,7 @@ use vlrb_core::bundle::PROTOCOL_VERSION;
 
 use crate::components::{
     Breakdowns, BuildVersion, Controls, FormatHelp, Header, Leaderboard, ParetoPlot, Provenance,
-    Sandbox, Status, Uploads, WhatIfBanner, WhatIfPanel,
+    Samples, Sandbox, Status, Uploads, WhatIfBanner, WhatIfPanel,
 };
 use crate::state::{AppState, Phase, intervals, loading};
 use crate::web;
@@ -50,6 +50,7 @@ pub fn App() -> impl IntoView {
                     <ParetoPlot/>
                 </div>
                 <Breakdowns loaded=loaded.clone()/>
+                <Samples loaded=loaded.clone()/>
                 <WhatIfPanel loaded=loaded.clone()/>
                 <Uploads loaded=loaded.clone()/>
                 <Sandbox loaded=loaded.clone()/>
