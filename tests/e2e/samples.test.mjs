@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { assert, log, measure, newContext, openPage, OUT, shot, suite, test, VLRB } from './helpers.mjs';
+import { assert, log, measure, newContext, openPage, OUT, shot, suite, test, VLRB, vlrb } from './helpers.mjs';
 
 /** Reads the export with numpy: 100 random test samples' Y and C rows, counts, the expected ids. */
 const NUMPY = `
@@ -66,6 +66,59 @@ async function timed(page, selector, value, event) {
     }, { selector, value, event });
 }
 
+/** Searches each id in turn and reads its row: the number of rows listed, the model cells, the Oracle pick. */
+async function searchEach(page, ids) {
+    return page.evaluate(async (ids) => {
+        const input = document.querySelector('#samples-search');
+        const out = [];
+        for (const id of ids) {
+            input.value = id;
+            input.dispatchEvent(new Event('input', { bubbles: true }));
+            let tr;
+            for (let t = 0; t < 200 && !(tr = document.querySelector(`#samples-table tr[data-sample-id="${id}"]`)); t++) {
+                await new Promise((done) => requestAnimationFrame(done));
+            }
+            out.push({
+                id,
+                rows: document.querySelectorAll('#samples-table tr[data-sample-id]').length,
+                oracle: tr?.querySelector('td[data-pick="Oracle"]')?.dataset.picked,
+                cells: tr ? [...tr.querySelectorAll('td[data-model]')].map((td) => ({
+                    model: td.dataset.model, correct: td.dataset.correct, cost: td.dataset.cost, excluded: td.classList.contains('excluded'),
+                })) : null,
+            });
+        }
+        return out;
+    }, ids);
+}
+
+/** The shown cells equal the export's Y and C rows of each sample. */
+function sameCells(shown, samples, models) {
+    let checked = 0;
+    for (const [k, s] of samples.entries()) {
+        const got = shown[k];
+        assert(got.cells, `${s.id}: no row after searching its id`);
+        assert(got.rows === 1, `${s.id}: searching its id lists ${got.rows} rows`);
+        assert(got.cells.length === models.length, `${s.id}: ${got.cells.length} model cells`);
+        for (const [j, cell] of got.cells.entries()) {
+            assert(cell.model === models[j], `${s.id}: column ${j} is ${cell.model}, export says ${models[j]}`);
+            assert(cell.correct === String(s.y[j]), `${s.id} ${cell.model}: correct ${cell.correct}, Y ${s.y[j]}`);
+            // The shown cost is the f32 printed shortest: as a float32 it is C's value exactly.
+            assert(Math.fround(Number(cell.cost)) === s.c[j], `${s.id} ${cell.model}: cost ${cell.cost}, C ${s.c[j]}`);
+            checked++;
+        }
+    }
+    return checked;
+}
+
+/** Each sample's Oracle pick equals `vlrb baselines --json ARGS`' (a column per test sample). */
+function sameOracle(shown, testIndex, models, args) {
+    const picks = vlrb('baselines', ...args).Oracle.picks;
+    for (const got of shown) {
+        const expected = models[picks[testIndex.get(got.id)]];
+        assert(got.oracle === expected, `${got.id}: Oracle pick ${got.oracle}, vlrb baselines ${args.slice(1).join(' ')}: ${expected}`);
+    }
+}
+
 const countOf = (page) => page.$eval('#samples-count', (p) => Number(p.dataset.count));
 const renderedIds = (page) => page.$$eval('#samples-table tr[data-sample-id]', (trs) => trs.map((tr) => tr.dataset.sampleId));
 
@@ -99,39 +152,11 @@ await suite(import.meta.url, async (env) => {
         assert(split === 'test', `split selector starts at ${split}`);
     });
 
-    await test('100 random test samples: every model cell equals Y.npz and C.npy', async () => {
-        const shown = await page.evaluate(async (ids) => {
-            const input = document.querySelector('#samples-search');
-            const out = [];
-            for (const id of ids) {
-                input.value = id;
-                input.dispatchEvent(new Event('input', { bubbles: true }));
-                let tr;
-                for (let t = 0; t < 200 && !(tr = document.querySelector(`#samples-table tr[data-sample-id="${id}"]`)); t++) {
-                    await new Promise((done) => requestAnimationFrame(done));
-                }
-                out.push({
-                    id,
-                    rows: document.querySelectorAll('#samples-table tr[data-sample-id]').length,
-                    cells: tr ? [...tr.querySelectorAll('td[data-model]')].map((td) => ({ model: td.dataset.model, correct: td.dataset.correct, cost: td.dataset.cost })) : null,
-                });
-            }
-            return out;
-        }, np.samples.map((s) => s.id));
-        let checked = 0;
-        for (const [k, s] of np.samples.entries()) {
-            const got = shown[k];
-            assert(got.cells, `${s.id}: no row after searching its id`);
-            assert(got.rows === 1, `${s.id}: searching its id lists ${got.rows} rows`);
-            assert(got.cells.length === np.models.length, `${s.id}: ${got.cells.length} model cells`);
-            for (const [j, cell] of got.cells.entries()) {
-                assert(cell.model === np.models[j], `${s.id}: column ${j} is ${cell.model}, export says ${np.models[j]}`);
-                assert(cell.correct === String(s.y[j]), `${s.id} ${cell.model}: correct ${cell.correct}, Y ${s.y[j]}`);
-                // The shown cost is the f32 printed shortest: as a float32 it is C's value exactly.
-                assert(Math.fround(Number(cell.cost)) === s.c[j], `${s.id} ${cell.model}: cost ${cell.cost}, C ${s.c[j]}`);
-                checked++;
-            }
-        }
+    const testIndex = new Map(np.test_ids.map((id, k) => [id, k]));
+    await test('100 random test samples: every model cell equals Y.npz and C.npy, the Oracle pick vlrb baselines\'', async () => {
+        const shown = await searchEach(page, np.samples.map((s) => s.id));
+        const checked = sameCells(shown, np.samples, np.models);
+        sameOracle(shown, testIndex, np.models, [env.bundle(demo)]);
         measure(`explorer: ${checked} cells of 100 random test samples equal Y.npz and C.npy (seed ${seed})`);
         await timed(page, '#samples-search', '', 'input');
     });
@@ -217,6 +242,21 @@ await suite(import.meta.url, async (env) => {
         await page.waitForSelector(`#sample-detail[data-sample-id="${t.id}"]`);
         const focused = await page.evaluate(() => document.activeElement?.id);
         assert(focused === 'sample-detail', `focus moves to the detail (${focused})`);
+    });
+
+    await test('a what-if pool: the pool\'s Oracle (vlrb baselines --pool), excluded models dimmed, Y and C unchanged', async () => {
+        const pool = [0, 2, 5, 9, 12].map((j) => np.models[j]);
+        const whatIf = await openPage(context, `${env.url(demo)}${query}&pool=${encodeURIComponent(pool.join(','))}`);
+        await whatIf.click('#samples > summary');
+        await whatIf.waitForSelector('#samples-table tr[data-sample-id]');
+        const samples = np.samples.slice(0, 20);
+        const shown = await searchEach(whatIf, samples.map((s) => s.id));
+        sameCells(shown, samples, np.models);
+        sameOracle(shown, testIndex, np.models, [env.bundle(demo), '--pool', pool.join(',')]);
+        for (const got of shown) {
+            for (const cell of got.cells) assert(cell.excluded === !pool.includes(cell.model), `${got.id} ${cell.model}: excluded ${cell.excluded}`);
+        }
+        await whatIf.close();
     });
 
     await test('screenshots: desktop and phone', async () => {
