@@ -182,8 +182,6 @@ pub struct Cell {
 #[derive(Debug, Clone)]
 pub struct Explorer {
     scenario: Arc<Scenario>,
-    /// Whether the search covers question text.
-    has_text: bool,
     /// Models of the pool answering each sample correctly.
     correct: Vec<u32>,
     /// Lower-case id and question text of each sample.
@@ -222,7 +220,6 @@ impl Explorer {
             .collect();
         Ok(Explorer {
             scenario,
-            has_text: questions.is_some(),
             correct,
             haystack,
         })
@@ -231,11 +228,6 @@ impl Explorer {
     /// The view.
     pub fn scenario(&self) -> &Scenario {
         &self.scenario
-    }
-
-    /// Whether the search covers question text.
-    pub fn has_text(&self) -> bool {
-        self.has_text
     }
 
     /// Models of the view's pool answering sample row `i` correctly.

@@ -182,7 +182,6 @@ fn search_covers_question_text() {
         }
     );
     let explorer = Explorer::new(scenario, Some(&texts)).unwrap();
-    assert!(explorer.has_text());
     let search =
         |text: &str| explorer.select(&query(SplitChoice::All, SampleFilter::All, text), &[]);
     // Each word in the id or the text.
