@@ -8,7 +8,7 @@ use vlrb_core::bundle::PROTOCOL_VERSION;
 
 use crate::components::{
     Breakdowns, BuildVersion, Controls, FormatHelp, Header, Leaderboard, OpenLocal, ParetoPlot,
-    Provenance, Sandbox, Status, Uploads, WhatIfBanner, WhatIfPanel, open_local,
+    Provenance, Samples, Sandbox, Status, Uploads, WhatIfBanner, WhatIfPanel, open_local,
 };
 use crate::state::{AppState, Phase, intervals, loading};
 use crate::web;
@@ -52,6 +52,7 @@ pub fn App() -> impl IntoView {
                     <ParetoPlot/>
                 </div>
                 <Breakdowns loaded=loaded.clone()/>
+                <Samples loaded=loaded.clone()/>
                 <WhatIfPanel loaded=loaded.clone()/>
                 <Uploads loaded=loaded.clone()/>
                 <Sandbox loaded=loaded.clone()/>

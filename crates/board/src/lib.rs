@@ -1,16 +1,18 @@
 //! vlrb-board: the VL-RouterBench leaderboard's model, free of any DOM (the web app renders it).
 //!
+//! - [`explorer`]: the per-sample explorer (filters, search, cells and picks of each sample);
 //! - [`entries`]: entries (named routings), their kinds, the built-in baselines and single models,
 //!   unique row names;
 //! - [`rows`]: scoring entries on a filtered subset with the global bounds, the Pareto flag, the
 //!   gap to the Oracle, breakdowns, sorting;
-//! - [`mod@format`]: number formats (display and the `data-value` hook);
+//! - [`mod@format`]: number formats (display and the `data-value` hook), HTML escaping;
 //! - [`export`]: the CSV and JSON exports;
 //! - [`upload`]: scoring uploaded predictions, their persistence format, the template;
 //! - [`urlstate`]: the view state carried by permalinks;
 //! - [`whatif`]: the pool and price edits of a what-if view, and the pool presets.
 
 pub mod entries;
+pub mod explorer;
 pub mod export;
 pub mod format;
 pub mod rows;
@@ -23,7 +25,7 @@ mod testing;
 
 pub use entries::{Entry, Kind, ORACLE, SubmissionMeta, TakenNames, builtin_entries};
 pub use export::{ExportContext, pool_ids, to_csv, to_json};
-pub use format::{dollars, pct, raw};
+pub use format::{dollars, html_escape, pct, raw};
 pub use rows::{
     Board, ExcludedRow, Filter, Row, SortKey, attach_intervals, breakdown, score, sort_rows,
 };
