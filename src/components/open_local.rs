@@ -53,7 +53,7 @@ pub fn OpenLocal() -> impl IntoView {
                 local::Status::Idle => None,
                 local::Status::Working(text) => Some(view! { <p id="open-status" class="working" role="status">{text}"…"</p> }.into_any()),
                 local::Status::Opened(text) => Some(view! { <p id="open-status" class="ok" role="status">{text}</p> }.into_any()),
-                local::Status::Failed(text) => Some(view! { <p id="open-error" class="error" role="alert">{text}</p> }.into_any()),
+                local::Status::Failed(text) => Some(view! { <p id="open-error" class="error-box" role="alert">{text}</p> }.into_any()),
             }}
             <ul id="local-benchmarks">
                 {move || stored().into_iter().map(|b| {

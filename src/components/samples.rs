@@ -70,7 +70,10 @@ fn ExplorerView(loaded: Arc<Loaded>) -> impl IntoView {
     // The question text is inflated now, when the explorer is first opened (never for the board).
     let (questions, text_error) = match bench.questions.as_ref().map(|q| q.texts()) {
         Some(Ok(texts)) => (Some(Arc::new(texts)), None),
-        Some(Err(e)) => (None, Some(format!("The question text could not be read: {e}"))),
+        Some(Err(e)) => (
+            None,
+            Some(format!("The question text could not be read: {e}")),
+        ),
         None => (None, None),
     };
     let has_text = questions.is_some();

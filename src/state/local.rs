@@ -1,4 +1,4 @@
-//! The visitor's own benchmarks: a bundle, or long-format files (packed in the training worker by
+//! The visitor's own benchmarks: a bundle, or long-format files (packed in the pack worker by
 //! `vlrb pack`'s reader, so the page never stalls), opened from disk; kept in IndexedDB for the
 //! next visit, removable. Nothing is sent anywhere. A file that cannot be read leaves the benchmark
 //! on screen as it was.
@@ -9,7 +9,7 @@ use std::rc::Rc;
 use js_sys::{Array, Uint8Array};
 use leptos::prelude::*;
 use vlrb_core::bundle;
-use vlrb_sandbox::{PackRequest, Packed, PageMessage, WORKER_SCRIPT, WorkerMessage};
+use vlrb_formats::pack::{PACK_WORKER_SCRIPT, PackMessage, PackRequest, Packed};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::File;
 
@@ -85,11 +85,11 @@ async fn open_bundle(files: &[File]) -> Result<(Packed, Vec<u8>), String> {
 
 /// Packs long-format files in a worker of their own (ended when done).
 async fn pack(state: AppState, files: &[File]) -> Result<(Packed, Vec<u8>), String> {
-    let request = PageMessage::Pack(PackRequest {
+    let request = PackRequest {
         folder: folder_of(files),
         files: files.iter().map(File::name).collect(),
-    });
-    let text = request.to_json().map_err(|e| e.to_string())?;
+    };
+    let text = serde_json::to_string(&request).map_err(|e| e.to_string())?;
     let parts = Array::of1(&JsValue::from_str(&text));
     files.iter().for_each(|f| {
         parts.push(f);
@@ -110,18 +110,18 @@ async fn pack(state: AppState, files: &[File]) -> Result<(Packed, Vec<u8>), Stri
             }
             match data
                 .as_string()
-                .map(|t| serde_json::from_str::<WorkerMessage>(&t))
+                .map(|t| serde_json::from_str::<PackMessage>(&t))
             {
-                Some(Ok(WorkerMessage::Ready)) => {
+                Some(Ok(PackMessage::Ready)) => {
                     let posted = handle.borrow().as_ref().map(|h| h.post_parts(&parts));
                     if let Some(Err(e)) = posted {
                         let _ = reject.call1(&JsValue::NULL, &JsValue::from_str(&e.to_string()));
                     }
                 }
-                Some(Ok(WorkerMessage::Stage { text })) => {
+                Some(Ok(PackMessage::Stage { text })) => {
                     state.local_status.set(Status::Working(text));
                 }
-                Some(Ok(WorkerMessage::Failed { message })) => {
+                Some(Ok(PackMessage::Failed { message })) => {
                     let _ = reject.call1(&JsValue::NULL, &JsValue::from_str(&message));
                 }
                 _ => {}
@@ -131,8 +131,8 @@ async fn pack(state: AppState, files: &[File]) -> Result<(Packed, Vec<u8>), Stri
     let on_error = move |e: web::WebError| {
         let _ = reject.call1(&JsValue::NULL, &JsValue::from_str(&e.to_string()));
     };
-    let started =
-        WorkerHandle::start_raw(WORKER_SCRIPT, on_message, on_error).map_err(|e| e.to_string())?;
+    let started = WorkerHandle::start_raw(PACK_WORKER_SCRIPT, on_message, on_error)
+        .map_err(|e| e.to_string())?;
     *handle.borrow_mut() = Some(started);
     let reply = wasm_bindgen_futures::JsFuture::from(answered).await;
     // The worker's job is done (or failed): end it.
@@ -143,9 +143,9 @@ async fn pack(state: AppState, files: &[File]) -> Result<(Packed, Vec<u8>), Stri
     let packed = match reply
         .get(0)
         .as_string()
-        .map(|t| serde_json::from_str::<WorkerMessage>(&t))
+        .map(|t| serde_json::from_str::<PackMessage>(&t))
     {
-        Some(Ok(WorkerMessage::Packed(packed))) => packed,
+        Some(Ok(PackMessage::Packed(packed))) => packed,
         other => return Err(format!("unexpected answer from the worker: {other:?}")),
     };
     let bytes = reply
@@ -156,7 +156,7 @@ async fn pack(state: AppState, files: &[File]) -> Result<(Packed, Vec<u8>), Stri
     Ok((packed, bytes))
 }
 
-/// The folder the files were chosen in (when the browser says), else `local`: the benchmark's
+/// The folder the files were chosen in, when the browser says (else empty): the benchmark's
 /// default name when its files carry none.
 fn folder_of(files: &[File]) -> String {
     files
@@ -164,8 +164,7 @@ fn folder_of(files: &[File]) -> String {
         .and_then(|f| js_sys::Reflect::get(f, &JsValue::from_str("webkitRelativePath")).ok())
         .and_then(|p| p.as_string())
         .and_then(|p| p.split('/').next().map(str::to_owned))
-        .filter(|folder| !folder.is_empty())
-        .unwrap_or_else(|| "local".to_owned())
+        .unwrap_or_default()
 }
 
 /// The index line of an opened benchmark: its own name, unless a served benchmark has it

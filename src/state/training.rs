@@ -384,9 +384,6 @@ impl Training {
                 }
             }
             Ok(WorkerMessage::Failed { message }) => self.fail(message),
-            Ok(WorkerMessage::Packed(_)) => {
-                self.fail("the training worker answered with a packed bundle".into());
-            }
             Err(e) => self.fail(format!("unreadable message from the training worker: {e}")),
         }
     }

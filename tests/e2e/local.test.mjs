@@ -122,6 +122,13 @@ await suite(import.meta.url, async (env) => {
         assert(result.ok && result.text.includes('400 samples x 5 models'), `open: ${result.text}`);
         await waitReady(page);
         await sameBaselines(page, bundlePath, 'long-format files');
+        // The explorer shows samples.csv's question text, and its search covers it.
+        await page.click('#samples summary');
+        await page.fill('#samples-search', '"exactly" 347:');
+        await page.waitForFunction(() => document.querySelectorAll('tr[data-sample-id]').length === 1);
+        const row = await page.$eval('tr[data-sample-id]', (tr) => ({ id: tr.dataset.sampleId, q: tr.querySelector('td.question')?.textContent }));
+        assert(row.id === 'own/347' && row.q === 'Question 347: how many, "exactly"?', `explorer row ${JSON.stringify(row)}`);
+        assert(!(await page.$('#samples-no-text')), 'the explorer says there is no question text');
         await page.selectOption('#sandbox-router', 'knn');
         await page.selectOption('#sandbox-backend-choice', 'cpu');
         await page.selectOption('#sandbox-features', 'text');

@@ -81,19 +81,19 @@ impl Manifest {
     /// bundle's bytes do not depend on where the folder sits).
     pub(crate) fn name_and_provenance(
         &self,
-        dir: &Path,
+        default_name: &str,
         opts: &PackOptions,
     ) -> (String, Provenance) {
         let name = opts
             .name
             .clone()
             .or_else(|| self.name.clone())
-            .unwrap_or_else(|| basename(dir));
+            .unwrap_or_else(|| default_name.to_owned());
         let p = self.provenance.as_ref();
         let provenance = Provenance {
             source: p
                 .and_then(|p| p.source.clone())
-                .unwrap_or_else(|| basename(dir)),
+                .unwrap_or_else(|| default_name.to_owned()),
             synthetic: p.is_some_and(|p| p.synthetic),
             licence: p.map(|p| p.licence.clone()).unwrap_or_default(),
             attribution: p.map(|p| p.attribution.clone()).unwrap_or_default(),
@@ -123,7 +123,7 @@ impl Manifest {
 }
 
 /// The last component of `dir` (resolving `.` and `..`), or `benchmark` when there is none.
-fn basename(dir: &Path) -> String {
+pub(crate) fn basename(dir: &Path) -> String {
     let resolved = dir.canonicalize().unwrap_or_else(|_| dir.to_owned());
     resolved
         .file_name()

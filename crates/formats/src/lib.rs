@@ -7,6 +7,8 @@
 //!   the id pickles of [`pickle`]), written by export and honoured by pack;
 //! - [`real`]: long-format routing data (`records.csv`, `samples.csv`, `models.csv`, `*.npy`
 //!   embeddings), as in the project's real MATH-V and MathVista data;
+//! - [`pack`]: a visitor's long-format files packed into a bundle in the browser, and the pack
+//!   worker's messages;
 //! - [`load_dir`]: picks the layout of a directory.
 //!
 //! Every failure is a [`FormatError`] naming the file, the row, line or id, and what was expected.
@@ -16,6 +18,7 @@ mod error;
 mod npy;
 #[cfg(feature = "official")]
 pub mod official;
+pub mod pack;
 #[cfg(feature = "official")]
 pub mod pickle;
 #[cfg(feature = "official")]

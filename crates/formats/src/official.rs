@@ -145,7 +145,7 @@ pub fn read(dir: &Path, opts: &PackOptions) -> Result<Benchmark, FormatError> {
     let mut embeddings = read_embeddings(dir, &ids, &index)?;
     manifest.order_embeddings(&mut embeddings);
     let tokens = read_tokens(dir, &ids, &index, &model_ids)?;
-    let (name, provenance) = manifest.name_and_provenance(dir, opts);
+    let (name, provenance) = manifest.name_and_provenance(&crate::common::basename(dir), opts);
     let mut bench = Benchmark {
         name,
         provenance,

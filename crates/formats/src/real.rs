@@ -44,23 +44,27 @@ const PRICE_OUT: &str = "price_output_usd_per_mtok";
 /// The files of one long-format benchmark, in memory, by file name.
 #[derive(Debug, Clone, Default)]
 pub struct Files {
-    /// Where they came from: the directory, or the folder name a browser gave (shown in messages
-    /// as the prefix of each file's name, and the benchmark's default name).
+    /// Where they came from: the directory, or the folder a browser names (may be empty), shown in
+    /// messages as the prefix of each file's name.
     root: PathBuf,
+    /// The benchmark's name when `vlrb.json` gives none: the directory's or folder's name, else
+    /// `local`.
+    default_name: String,
     /// Contents by file name.
     files: BTreeMap<String, Vec<u8>>,
 }
 
 impl Files {
-    /// Files handed over by name (a browser's file picker), from the folder `root` (may be empty).
-    /// A name outside the layout is an error naming it.
+    /// Files handed over by name (a browser's file picker), from `folder` (empty when the browser
+    /// does not say). A name outside the layout is an error naming it.
     pub fn new(
-        root: impl Into<PathBuf>,
+        folder: &str,
         files: impl IntoIterator<Item = (String, Vec<u8>)>,
     ) -> Result<Files, FormatError> {
-        let root = root.into();
+        let default_name = if folder.is_empty() { "local" } else { folder };
         let mut set = Files {
-            root,
+            root: PathBuf::from(folder),
+            default_name: default_name.to_owned(),
             files: BTreeMap::new(),
         };
         for (name, bytes) in files {
@@ -108,6 +112,7 @@ impl Files {
         }
         Ok(Files {
             root: dir.to_owned(),
+            default_name: crate::common::basename(dir),
             files,
         })
     }
@@ -372,7 +377,7 @@ pub fn read_files(files: &Files, opts: &PackOptions) -> Result<Benchmark, Format
         .map_err(|e| FormatError::invalid(&records.path, e.to_string()))?;
     let embeddings = read_embeddings(files, n)?;
     let manifest = files.manifest()?;
-    let (name, provenance) = manifest.name_and_provenance(dir, opts);
+    let (name, provenance) = manifest.name_and_provenance(&files.default_name, opts);
     let questions = samples
         .questions
         .as_deref()

@@ -5,18 +5,14 @@
 //! - [`form`]: the sandbox form's raw values ([`TrainForm`], also carried by permalinks) and their
 //!   validation into a [`TrainRequest`], in one place;
 //! - [`run`](mod@run): the training itself, the core's routers on WebGPU or the CPU;
-//! - [`weights`]: the compact weights file of a finished run, built when downloaded;
-//! - [`pack`](mod@pack): a visitor's long-format files packed into a bundle, by `vlrb pack`'s
-//!   reader, in the same worker.
+//! - [`weights`]: the compact weights file of a finished run, built when downloaded.
 
 pub mod form;
-pub mod pack;
 pub mod protocol;
 pub mod run;
 pub mod weights;
 
 pub use form::{SettingsError, TrainForm};
-pub use pack::{PackError, PackRequest, Packed, pack};
 pub use protocol::{
     Backend, Lambda, MergeError, PageMessage, StoredRun, SweepResult, TrainRequest, TrainResult,
     TrainView, WORKER_SCRIPT, WorkerMessage,

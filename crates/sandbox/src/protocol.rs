@@ -235,9 +235,6 @@ pub enum PageMessage {
     /// Retrain a stored run from its settings ([`TrainResult::rebuild_request`]) and answer with
     /// its weights file only (no `done`): how a run's weights download survives a reload.
     Rebuild(Box<TrainRequest>),
-    /// Pack the long-format files posted with the message into a bundle (answered by
-    /// [`WorkerMessage::Packed`] with the bytes beside it, or `failed` with the reader's message).
-    Pack(crate::PackRequest),
 }
 
 impl PageMessage {
@@ -384,9 +381,6 @@ pub enum WorkerMessage {
         /// The JSON text of [`crate::weights::Weights`].
         text: String,
     },
-    /// Files packed into a bundle (answers [`PageMessage::Pack`]); the bundle's bytes are posted
-    /// beside this message.
-    Packed(crate::Packed),
     /// Training could not run: the reason, naming the culprit.
     Failed {
         /// The message shown next to the sandbox.

@@ -7,13 +7,11 @@ use std::cell::RefCell;
 
 use js_sys::Uint8Array;
 use vlrb_core::bundle;
-use vlrb_sandbox::{
-    Finished, PackRequest, PageMessage, RunError, TrainRequest, Weights, WorkerMessage,
-};
+use vlrb_sandbox::{Finished, PageMessage, RunError, TrainRequest, Weights, WorkerMessage};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent, Response};
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Response};
 
 thread_local! {
     /// The last finished run's weights, compact (kNN-style routers name their reference rows),
@@ -46,9 +44,6 @@ enum WorkerError {
     /// Training failed.
     #[error("{0}")]
     Run(#[from] RunError),
-    /// The visitor's files are not a benchmark (the reader's message).
-    #[error("{0}")]
-    Pack(#[from] vlrb_sandbox::PackError),
 }
 
 impl WorkerError {
@@ -147,63 +142,16 @@ fn weights_file() -> WorkerMessage {
     }
 }
 
-/// Reads the files posted with a pack request and packs them; posts the bundle beside the
-/// `packed` message itself, and returns only a failure.
-fn pack(request: &PackRequest, files: &[JsValue]) -> Result<(), WorkerError> {
-    if files.len() != request.files.len() {
-        return Err(WorkerError::Request(format!(
-            "{} file names but {} files",
-            request.files.len(),
-            files.len()
-        )));
-    }
-    let reader =
-        FileReaderSync::new().map_err(|e| WorkerError::js("cannot read files".to_owned(), e))?;
-    let mut contents = Vec::with_capacity(files.len());
-    for (name, file) in request.files.iter().zip(files) {
-        post(&WorkerMessage::Stage {
-            text: format!("reading {name}"),
-        });
-        let file: &File = file
-            .dyn_ref()
-            .ok_or_else(|| WorkerError::Request(format!("{name} is not a file")))?;
-        let buffer = reader
-            .read_as_array_buffer(file)
-            .map_err(|e| WorkerError::js(format!("cannot read {name}"), e))?;
-        contents.push((name.clone(), Uint8Array::new(&buffer).to_vec()));
-    }
-    post(&WorkerMessage::Stage {
-        text: "checking and packing".to_owned(),
-    });
-    let (packed, bytes) = vlrb_sandbox::pack(&request.folder, contents)?;
-    let bytes = Uint8Array::from(bytes.as_slice());
-    let message = JsValue::from_str(&WorkerMessage::Packed(packed).to_json());
-    let reply = js_sys::Array::of2(&message, &bytes);
-    scope()
-        .post_message_with_transfer(&reply, &js_sys::Array::of1(&bytes.buffer()))
-        .map_err(|e| WorkerError::js("cannot post the bundle".to_owned(), e))
-}
-
-/// Answers one message from the page: JSON text, or (a pack request) an array of the JSON text and
-/// the files. Returns the reply to post, or nothing when the reply was posted with its bytes.
-async fn answer(data: JsValue) -> Option<WorkerMessage> {
-    let (text, files) = match data.dyn_ref::<js_sys::Array>() {
-        Some(parts) => (parts.get(0).as_string(), parts.iter().skip(1).collect()),
-        None => (data.as_string(), Vec::new()),
-    };
-    let message = text
+/// Answers one message from the page.
+async fn answer(data: JsValue) -> WorkerMessage {
+    let message = data
+        .as_string()
         .ok_or_else(|| WorkerError::Request("the message is not JSON text".to_owned()))
         .and_then(|text| {
             serde_json::from_str::<PageMessage>(&text)
                 .map_err(|e| WorkerError::Request(e.to_string()))
         });
-    Some(match message {
-        Ok(PageMessage::Pack(request)) => match pack(&request, &files) {
-            Ok(()) => return None,
-            Err(e) => WorkerMessage::Failed {
-                message: e.to_string(),
-            },
-        },
+    match message {
         Ok(PageMessage::Train(request)) => {
             // A new run replaces the kept weights; drop them first to bound memory.
             LAST_WEIGHTS.with(|w| w.borrow_mut().take());
@@ -233,18 +181,14 @@ async fn answer(data: JsValue) -> Option<WorkerMessage> {
         Err(e) => WorkerMessage::Failed {
             message: e.to_string(),
         },
-    })
+    }
 }
 
 fn main() {
     console_error_panic_hook::set_once();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
         let data = event.data();
-        wasm_bindgen_futures::spawn_local(async move {
-            if let Some(reply) = answer(data).await {
-                post(&reply);
-            }
-        });
+        wasm_bindgen_futures::spawn_local(async move { post(&answer(data).await) });
     });
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.

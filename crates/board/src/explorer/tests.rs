@@ -72,6 +72,7 @@ fn random_bench() -> Benchmark {
         },
         tokens: None,
         embeddings: Vec::new(),
+        questions: None,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The worker's packer: the files a visitor selects, packed in the browser, give exactly the bundle
 //! the site serves for the same data (`vlrb pack` of the directory), question text included; a
 //! broken records file is refused with the reader's message (file, line, culprit).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 use std::path::{Path, PathBuf};
 
@@ -31,7 +32,7 @@ fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn packing_selected_files_gives_the_served_bundle() {
     let dir = root().join("data/mathvista");
-    let (packed, bytes) = vlrb_sandbox::pack("mathvista", files_of(&dir)).unwrap();
+    let (packed, bytes) = vlrb_formats::pack::pack("mathvista", files_of(&dir)).unwrap();
     let served = std::fs::read(root().join("public/bundles/mathvista.vlrb")).unwrap();
     assert!(
         bytes == served,
@@ -80,7 +81,7 @@ fn a_broken_records_file_names_file_line_and_culprit() {
     cells[correct] = "maybe".to_owned();
     lines[4] = cells.join(",");
     records.1 = (lines.join("\n") + "\n").into_bytes();
-    let err = vlrb_sandbox::pack("mathvista", files)
+    let err = vlrb_formats::pack::pack("mathvista", files)
         .unwrap_err()
         .to_string();
     assert!(
@@ -98,7 +99,9 @@ fn a_file_outside_the_layout_is_named() {
         ),
         ("predictions.csv".to_owned(), b"sample_id,model\n".to_vec()),
     ];
-    let err = vlrb_sandbox::pack("local", files).unwrap_err().to_string();
+    let err = vlrb_formats::pack::pack("local", files)
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("predictions.csv") && err.contains("not a file of the long-format layout"),
         "{err}"

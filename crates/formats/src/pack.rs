@@ -1,15 +1,50 @@
-//! Packing a visitor's long-format files into a bundle in the browser's worker: the same reader as
-//! `vlrb pack` (`vlrb_formats::real`) and the same encoder, so the bundle is the one the CLI packs
-//! from the same files.
+//! Packing a visitor's long-format files into a bundle in the browser's pack worker
+//! (`www/pack-worker`): the same reader as `vlrb pack` ([`crate::real`]) and the same encoder, so
+//! the bundle is the one the CLI packs from the same files; and the messages between page and
+//! worker.
 
 use serde::{Deserialize, Serialize};
 use vlrb_core::bundle;
-use vlrb_formats::{FormatError, PackOptions};
 
-/// What the page asks the worker to pack: the names of the files it sends alongside, in order.
+use crate::{FormatError, PackOptions};
+
+/// The pack worker's script, relative to the page.
+pub const PACK_WORKER_SCRIPT: &str = "pack-worker.js";
+
+/// What the pack worker tells the page (JSON text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum PackMessage {
+    /// The worker's wasm runs and listens: the page posts its request now.
+    Ready,
+    /// What the worker is doing.
+    Stage {
+        /// The step, for the page to show.
+        text: String,
+    },
+    /// The files are packed; the bundle's bytes are posted beside this message.
+    Packed(Packed),
+    /// The files could not be packed: the reader's message (file, line, culprit).
+    Failed {
+        /// The message shown to the visitor.
+        message: String,
+    },
+}
+
+impl PackMessage {
+    /// The message as JSON text.
+    pub fn to_json(&self) -> String {
+        // A message of strings and numbers always serializes.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// What the page asks the pack worker (JSON text, first in an array followed by the files): the
+/// names of the files, in order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackRequest {
-    /// The folder the files came from (the benchmark's default name), or `local`.
+    /// The folder the files came from, when the browser says (the benchmark's default name, else
+    /// `local`); empty otherwise.
     pub folder: String,
     /// File names, in the order of the files posted with the request.
     pub files: Vec<String>,
@@ -62,8 +97,8 @@ pub enum PackError {
 
 /// Reads the long-format files (name, bytes) from `folder` and encodes them as a bundle.
 pub fn pack(folder: &str, files: Vec<(String, Vec<u8>)>) -> Result<(Packed, Vec<u8>), PackError> {
-    let files = vlrb_formats::real::Files::new(folder, files)?;
-    let bench = vlrb_formats::real::read_files(&files, &PackOptions::default())?;
+    let files = crate::real::Files::new(folder, files)?;
+    let bench = crate::real::read_files(&files, &PackOptions::default())?;
     let bytes = bundle::encode(&bench)?;
     Ok((Packed::of(&bench, bytes.len()), bytes))
 }
