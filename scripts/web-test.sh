@@ -15,7 +15,7 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ];
     npm ci --no-audit --no-fund
 fi
 cargo build --bin vlrb
-export VLRB_BIN=target/debug/vlrb
+export VLRB_BIN="${CARGO_TARGET_DIR:-target}/debug/vlrb"
 trunk build --release
 cargo test --target wasm32-unknown-unknown -p vlrb-web
 node tests/e2e/run.mjs
