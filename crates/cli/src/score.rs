@@ -206,6 +206,7 @@ fn print_info(bench: &Benchmark, hash: &str, json: bool) {
             "splits": {"train": count(Split::Train), "dev": count(Split::Dev), "test": count(Split::Test)},
             "features": bench.embeddings.iter().map(|e| json!({"name": e.name, "dim": e.dim})).collect::<Vec<_>>(),
             "tokens": bench.tokens.is_some(),
+            "questions": bench.questions.is_some(),
         });
         println!("{doc}");
         return;
@@ -241,6 +242,14 @@ fn print_info(bench: &Benchmark, hash: &str, json: bool) {
             "yes (costs can be recomputed under other prices: --prices)"
         } else {
             "no (--prices is unavailable)"
+        }
+    );
+    println!(
+        "questions   {}",
+        if bench.questions.is_some() {
+            "yes (the web app's per-sample explorer shows them)"
+        } else {
+            "no"
         }
     );
     println!("models      {}", bench.num_models());

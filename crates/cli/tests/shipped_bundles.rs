@@ -41,6 +41,10 @@ fn demo_bundle_has_the_benchmark_shape() {
         .map(|f| f["dim"].as_u64().unwrap())
         .collect();
     assert_eq!(dims, [1024, 1024]);
+    assert_eq!(
+        doc["questions"], false,
+        "the synthetic demo has no question text"
+    );
 }
 
 #[test]
@@ -53,6 +57,10 @@ fn real_bundles_load_with_their_provenance() {
         assert_eq!(doc["name"], name);
         assert_eq!(doc["synthetic"], false);
         assert_eq!(doc["num_models"], models);
+        assert_eq!(
+            doc["questions"], true,
+            "{file} carries samples.csv's questions"
+        );
     }
 }
 

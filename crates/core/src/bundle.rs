@@ -10,7 +10,7 @@
 //! sha256    32 bytes digest of the compressed body
 //! body      deflate(postcard(Benchmark) [+ postcard(Sections)])
 //! ```
-//! The optional trailing [`Sections`] carry what later versions added without changing the bytes
+//! The optional trailing `Sections` carry what later versions added without changing the bytes
 //! of a bundle that has none of it: the samples' question text.
 //! A wrong magic, version, length or digest, or a body that does not inflate or deserialize to a
 //! valid benchmark, is an error: decoding never panics.
