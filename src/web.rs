@@ -249,6 +249,11 @@ pub fn object_url(bytes: &[u8], mime: &str) -> Result<String, WebError> {
     Url::create_object_url_with_blob(&blob).map_err(|e| WebError::js("cannot hold the bundle", e))
 }
 
+/// Releases a URL made by [`object_url`] (a failure only keeps the bytes until the page closes).
+pub fn revoke_object_url(url: &str) {
+    let _ = Url::revoke_object_url(url);
+}
+
 /// Offers `text` as a file download named `file_name`.
 pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), WebError> {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));

@@ -97,10 +97,12 @@ fn Picker() -> impl IntoView {
                         .into_iter()
                         .map(|b| {
                             let selected = current.as_deref() == Some(b.name.as_str());
-                            let label = if b.synthetic {
-                                format!("{} (synthetic)", b.title)
-                            } else {
-                                format!("{} (real data)", b.title)
+                            // A local benchmark's data is whatever the visitor opened: only its
+                            // own manifest can call it synthetic.
+                            let label = match (b.local, b.synthetic) {
+                                (_, true) => format!("{} (synthetic)", b.title),
+                                (true, false) => b.title.clone(),
+                                (false, false) => format!("{} (real data)", b.title),
                             };
                             view! { <option value=b.name.clone() selected=selected>{label}</option> }.into_any()
                         }))

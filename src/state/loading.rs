@@ -161,6 +161,12 @@ pub fn begin(state: AppState, info: &BenchInfo) -> u64 {
         state.what_if.set(Default::default());
     }
     state.bench.set(Some(info.name.clone()));
+    // The previous local benchmark's bundle copy (its `blob:` URL) is no longer needed.
+    if let Some(previous) = state.loaded.get_untracked()
+        && previous.info.local
+    {
+        web::revoke_object_url(&previous.bundle_url);
+    }
     state.loaded.set(None);
     state.extra.set(Vec::new());
     state.extra_errors.set(Vec::new());
