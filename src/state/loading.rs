@@ -83,26 +83,29 @@ pub async fn start(state: AppState) {
         }
     };
     match serde_json::from_str::<Vec<BenchInfo>>(&text) {
-        Ok(mut list) if !list.is_empty() => {
-            // The visitor's own benchmarks (IndexedDB) join the served ones.
-            match web::local_db::list().await {
-                Ok(local) => list.extend(local),
-                Err(e) => state.local_status.set(super::local::Status::Failed(format!(
-                    "your stored benchmarks could not be read: {e}"
-                ))),
-            }
+        Ok(list) if !list.is_empty() => {
             let wanted = state.bench.get_untracked();
-            let chosen = match &wanted {
+            let served = match &wanted {
                 Some(name) => list.iter().find(|b| &b.name == name).cloned(),
                 None => list.first().cloned(),
             };
-            state.index.set(list.clone());
-            match chosen {
-                Some(info) => load(state, info).await,
+            state.index.set(list);
+            if let Some(info) = served {
+                // The visitor's own benchmarks (IndexedDB) join the picker while this one loads,
+                // so reading them never delays the board.
+                leptos::task::spawn_local(add_stored(state));
+                return load(state, info).await;
+            }
+            // The link names no served benchmark: perhaps one of the visitor's own.
+            add_stored(state).await;
+            let index = state.index.get_untracked();
+            match index.iter().find(|b| Some(&b.name) == wanted.as_ref()) {
+                Some(info) => load(state, info.clone()).await,
                 None => state.phase.set(Phase::Failed(format!(
-                    "no benchmark named {} on this site; available: {}",
+                    "no benchmark named {} on this site or in this browser; available: {}",
                     wanted.unwrap_or_default(),
-                    list.iter()
+                    index
+                        .iter()
                         .map(|b| b.name.as_str())
                         .collect::<Vec<_>>()
                         .join(", ")
@@ -115,6 +118,17 @@ pub async fn start(state: AppState) {
         Err(e) => state
             .phase
             .set(Phase::Failed(format!("{INDEX} is malformed: {e}"))),
+    }
+}
+
+/// Adds the benchmarks the visitor opened from disk (IndexedDB) to the list; a failure is shown by
+/// the opener.
+async fn add_stored(state: AppState) {
+    match web::local_db::list().await {
+        Ok(local) => state.index.update(|index| index.extend(local)),
+        Err(e) => state.local_status.set(super::local::Status::Failed(format!(
+            "your stored benchmarks could not be read: {e}"
+        ))),
     }
 }
 
