@@ -6,6 +6,8 @@
 //! data/matrices/cost_bounds.json   cmin, cmax, per_model_avg_costs (its sorted keys = model ids)
 //! data/registry/meta.parquet       sample_id, dataset, split, task (row order = Y's; `split` may
 //!                                  be absent or `unknown` when SPLITS/*.jsonl give it)
+//! data/registry/questions.parquet  optional, vlrb's own: sample_id, question (meta's row order;
+//!                                  the samples' question text, written by export)
 //! data/registry/models.txt         optional: model ids in column order, one per line
 //! data/registry/model_index.pkl    optional: pickled model ids in column order (wins)
 //! data/registry/sample_index.pkl   optional: pickled sample ids, must be meta's row order
@@ -24,7 +26,9 @@ use std::path::Path;
 use vlrb_core::Benchmark;
 use vlrb_core::catalog;
 use vlrb_core::csv_lines::Record;
-use vlrb_core::model::{BitMatrix, EmbeddingSet, Modality, Model, Samples, Split, Tokens};
+use vlrb_core::model::{
+    BitMatrix, EmbeddingSet, Modality, Model, Questions, Samples, Split, Tokens,
+};
 
 use crate::common::{Csv, MANIFEST, Manifest, ProvenanceJson, parse_count};
 use crate::error::FormatError;
@@ -35,6 +39,9 @@ pub const Y_FILE: &str = "data/matrices/Y.npz";
 const C_FILE: &str = "data/matrices/C.npy";
 const BOUNDS_FILE: &str = "data/matrices/cost_bounds.json";
 const META_FILE: &str = "data/registry/meta.parquet";
+/// The samples' question text (vlrb's own file beside meta.parquet, which keeps the toolkit's
+/// columns).
+const QUESTIONS_FILE: &str = "data/registry/questions.parquet";
 const MODELS_FILE: &str = "data/registry/models.txt";
 const EMBEDDINGS_DIR: &str = "EMBEDDINGS";
 const INPUT_TOKENS_FILE: &str = "reports/token_statistics/token_stats_per_sample.csv";
@@ -116,6 +123,7 @@ pub fn read(dir: &Path, opts: &PackOptions) -> Result<Benchmark, FormatError> {
     } else {
         vec!["unknown".to_owned(); n]
     };
+    let questions = read_questions(dir, &ids)?;
     let index = index_ids(&ids, &meta_path)?;
     toolkit::check_sample_pickles(dir, &ids)?;
     let splits = match toolkit::read_splits(dir, &ids, &index, meta_splits.as_deref())? {
@@ -158,7 +166,7 @@ pub fn read(dir: &Path, opts: &PackOptions) -> Result<Benchmark, FormatError> {
             cmax: 0.0,
         },
         tokens,
-        questions: None,
+        questions,
         embeddings,
     };
     let computed = bench.computed_bounds();
@@ -170,6 +178,32 @@ pub fn read(dir: &Path, opts: &PackOptions) -> Result<Benchmark, FormatError> {
         source,
     })?;
     Ok(bench)
+}
+
+/// The question text of `questions.parquet`, when present; its ids must be meta's, in order.
+fn read_questions(dir: &Path, ids: &[String]) -> Result<Option<Questions>, FormatError> {
+    let path = dir.join(QUESTIONS_FILE);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let table = pq::Table::read(&path)?;
+    let (own_ids, texts) = (table.strings("sample_id")?, table.strings("question")?);
+    if let Some(row) = (0..ids.len().max(own_ids.len())).find(|&i| own_ids.get(i) != ids.get(i)) {
+        return Err(FormatError::invalid(
+            &path,
+            format!(
+                "row {row} is sample id {}, expected {} (the rows of {META_FILE}, in order)",
+                own_ids.get(row).map_or("(none)", String::as_str),
+                ids.get(row).map_or("(none)", String::as_str)
+            ),
+        ));
+    }
+    Questions::compress(&texts)
+        .map(Some)
+        .map_err(|source| FormatError::Benchmark {
+            dir: dir.to_owned(),
+            source,
+        })
 }
 
 /// Reads a file that the layout needs, saying what it is for when it is absent.
@@ -524,6 +558,15 @@ pub fn write(bench: &Benchmark, dir: &Path) -> Result<(), FormatError> {
 
     let s = &bench.samples;
     let ids = || pq::string_column(s.ids.iter().map(String::as_str));
+    let questions = bench
+        .questions
+        .as_ref()
+        .map(|q| q.texts())
+        .transpose()
+        .map_err(|source| FormatError::Benchmark {
+            dir: dir.to_owned(),
+            source,
+        })?;
     pq::write(
         &dir.join(META_FILE),
         vec![
@@ -539,6 +582,18 @@ pub fn write(bench: &Benchmark, dir: &Path) -> Result<(), FormatError> {
             ("task", pq::string_column((0..n).map(|i| s.task_of(i)))),
         ],
     )?;
+    if let Some(texts) = &questions {
+        pq::write(
+            &dir.join(QUESTIONS_FILE),
+            vec![
+                ("sample_id", ids()),
+                (
+                    "question",
+                    pq::string_column(texts.iter().map(String::as_str)),
+                ),
+            ],
+        )?;
+    }
     let ids_text: String = bench.models.iter().map(|m| format!("{}\n", m.id)).collect();
     write_text(&dir.join(MODELS_FILE), &ids_text)?;
     toolkit::write(bench, dir)?;
