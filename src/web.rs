@@ -185,6 +185,20 @@ pub async fn text_optional(fetch: js_sys::Promise, url: &str) -> Result<Option<S
     Ok(text.as_string())
 }
 
+/// The files chosen in the file input an event came from, in order; the input is cleared, so
+/// choosing the same files again fires another change event.
+pub fn take_input_files(ev: &web_sys::Event) -> Vec<web_sys::File> {
+    let Some(input) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return Vec::new();
+    };
+    let files = file_list(input.files());
+    input.set_value("");
+    files
+}
+
 /// The files of a file input or a drop, in order.
 pub fn file_list(files: Option<web_sys::FileList>) -> Vec<web_sys::File> {
     files

@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 
 use crate::state::{AppState, local, use_app_state};
 use crate::web;
@@ -13,18 +12,8 @@ use crate::web;
 #[component]
 pub fn OpenLocal() -> impl IntoView {
     let state = use_app_state();
-    let on_input = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let files = web::file_list(input.files());
-        // Choosing the same files again must fire another change event.
-        input.set_value("");
-        spawn_local(local::open(state, files));
-    };
+    let on_input =
+        move |ev: leptos::ev::Event| spawn_local(local::open(state, web::take_input_files(&ev)));
     let stored = move || {
         state
             .index

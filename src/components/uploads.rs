@@ -6,7 +6,6 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use vlrb_board::upload;
-use wasm_bindgen::JsCast;
 
 use crate::state::{Loaded, use_app_state};
 use crate::web;
@@ -81,17 +80,7 @@ pub fn Uploads(
         });
     };
     let accept_input = accept.clone();
-    let on_input = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        accept_input(web::file_list(input.files()));
-        // Choosing the same file again must fire another change event.
-        input.set_value("");
-    };
+    let on_input = move |ev: leptos::ev::Event| accept_input(web::take_input_files(&ev));
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         dragging.set(false);

@@ -160,7 +160,7 @@ pub async fn load(state: AppState, info: BenchInfo) {
         return;
     }
     match bytes {
-        Ok(bytes) => install(state, info, &bytes, manifest, generation, t_start).await,
+        Ok(bytes) => install(state, info, &bytes, None, manifest, generation, t_start).await,
         Err(e) => state.phase.set(Phase::Failed(e)),
     }
 }
@@ -194,12 +194,13 @@ pub fn begin(state: AppState, info: &BenchInfo) -> u64 {
     generation
 }
 
-/// Decodes a bundle's bytes and installs the benchmark, then its submissions (from `manifest`,
-/// when served) and stored uploads.
+/// Decodes a bundle's bytes (unless the caller already has them `decoded`) and installs the
+/// benchmark, then its submissions (from `manifest`, when served) and stored uploads.
 pub async fn install(
     state: AppState,
     info: BenchInfo,
     bytes: &[u8],
+    decoded: Option<Benchmark>,
     manifest: Option<Result<js_sys::Promise, web::WebError>>,
     generation: u64,
     t_start: f64,
@@ -212,7 +213,10 @@ pub async fn install(
         return;
     }
     let t_decode = web::now_ms();
-    let decoded = bundle::read_header(bytes).and_then(|h| Ok((h, bundle::decode(bytes)?)));
+    let decoded = bundle::read_header(bytes).and_then(|h| match decoded {
+        Some(bench) => Ok((h, bench)),
+        None => Ok((h, bundle::decode(bytes)?)),
+    });
     let (header, bench) = match decoded {
         Ok(x) => x,
         Err(e) => {

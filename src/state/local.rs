@@ -9,6 +9,7 @@ use std::rc::Rc;
 use js_sys::{Array, Uint8Array};
 use leptos::prelude::*;
 use vlrb_core::bundle;
+use vlrb_core::model::Benchmark;
 use vlrb_formats::pack::{PACK_WORKER_SCRIPT, PackMessage, PackRequest, Packed};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::File;
@@ -44,7 +45,7 @@ pub async fn open(state: AppState, files: Vec<File>) {
     } else {
         pack(state, &files).await
     };
-    let (packed, bytes) = match opened {
+    let (packed, bytes, decoded) = match opened {
         Ok(x) => x,
         Err(message) => return state.local_status.set(Status::Failed(message)),
     };
@@ -65,11 +66,20 @@ pub async fn open(state: AppState, files: Vec<File>) {
     state.dataset.set(None);
     state.selected.set(Vec::new());
     let generation = loading::begin(state, &info);
-    loading::install(state, info, &bytes, None, generation, web::now_ms()).await;
+    loading::install(
+        state,
+        info,
+        &bytes,
+        decoded,
+        None,
+        generation,
+        web::now_ms(),
+    )
+    .await;
 }
 
-/// Reads and checks one bundle file.
-async fn open_bundle(files: &[File]) -> Result<(Packed, Vec<u8>), String> {
+/// Reads and checks one bundle file; gives the benchmark decoded (so it is decoded once).
+async fn open_bundle(files: &[File]) -> Result<(Packed, Vec<u8>, Option<Benchmark>), String> {
     let [file] = files else {
         return Err(format!(
             "{} files chosen with a .vlrb bundle; open a bundle alone, or the long-format files \
@@ -80,11 +90,15 @@ async fn open_bundle(files: &[File]) -> Result<(Packed, Vec<u8>), String> {
     let name = file.name();
     let bytes = web::read_file(file).await.map_err(|e| e.to_string())?;
     let bench = bundle::decode(&bytes).map_err(|e| format!("{name}: {e}"))?;
-    Ok((Packed::of(&bench, bytes.len()), bytes))
+    Ok((Packed::of(&bench, bytes.len()), bytes, Some(bench)))
 }
 
-/// Packs long-format files in a worker of their own (ended when done).
-async fn pack(state: AppState, files: &[File]) -> Result<(Packed, Vec<u8>), String> {
+/// Packs long-format files in a worker of their own (ended when done); the page decodes the bundle
+/// when it installs it.
+async fn pack(
+    state: AppState,
+    files: &[File],
+) -> Result<(Packed, Vec<u8>, Option<Benchmark>), String> {
     let request = PackRequest {
         folder: folder_of(files),
         files: files.iter().map(File::name).collect(),
@@ -153,7 +167,7 @@ async fn pack(state: AppState, files: &[File]) -> Result<(Packed, Vec<u8>), Stri
         .dyn_into::<Uint8Array>()
         .map_err(|_| "the worker sent no bundle".to_owned())?
         .to_vec();
-    Ok((packed, bytes))
+    Ok((packed, bytes, None))
 }
 
 /// The folder the files were chosen in, when the browser says (else empty): the benchmark's

@@ -6,7 +6,9 @@ use js_sys::{Array, Promise, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
+use web_sys::{
+    IdbDatabase, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode,
+};
 
 use super::{BenchInfo, WebError};
 
@@ -97,17 +99,24 @@ fn transaction(db: &IdbDatabase, mode: IdbTransactionMode) -> Result<IdbTransact
         .map_err(|e| WebError::js("cannot use IndexedDB", e))
 }
 
-/// The index lines of every stored benchmark.
-pub async fn list() -> Result<Vec<BenchInfo>, WebError> {
+/// The result of one read request on `store` (in a read-only transaction of its own).
+async fn read(
+    store: &str,
+    request: impl FnOnce(&IdbObjectStore) -> Result<IdbRequest, JsValue>,
+) -> Result<JsValue, WebError> {
+    let context = "cannot read IndexedDB";
     let db = open().await?;
     let tx = transaction(&db, IdbTransactionMode::Readonly)?;
     let store = tx
-        .object_store(INFO)
-        .map_err(|e| WebError::js("cannot read IndexedDB", e))?;
-    let request = store
-        .get_all()
-        .map_err(|e| WebError::js("cannot read IndexedDB", e))?;
-    let all: Array = finished(&request, "cannot read IndexedDB")
+        .object_store(store)
+        .map_err(|e| WebError::js(context, e))?;
+    let request = request(&store).map_err(|e| WebError::js(context, e))?;
+    finished(&request, context).await
+}
+
+/// The index lines of every stored benchmark.
+pub async fn list() -> Result<Vec<BenchInfo>, WebError> {
+    let all: Array = read(INFO, |store| store.get_all())
         .await?
         .dyn_into()
         .map_err(|e| WebError::js("cannot read IndexedDB", e))?;
@@ -128,15 +137,7 @@ pub async fn list() -> Result<Vec<BenchInfo>, WebError> {
 
 /// A stored benchmark's bundle.
 pub async fn bundle(name: &str) -> Result<Option<Vec<u8>>, WebError> {
-    let db = open().await?;
-    let tx = transaction(&db, IdbTransactionMode::Readonly)?;
-    let store = tx
-        .object_store(BUNDLES)
-        .map_err(|e| WebError::js("cannot read IndexedDB", e))?;
-    let request = store
-        .get(&JsValue::from_str(name))
-        .map_err(|e| WebError::js("cannot read IndexedDB", e))?;
-    let value = finished(&request, "cannot read IndexedDB").await?;
+    let value = read(BUNDLES, |store| store.get(&JsValue::from_str(name))).await?;
     Ok(value.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec))
 }
 

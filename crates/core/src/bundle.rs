@@ -47,10 +47,7 @@ pub fn encode(bench: &Benchmark) -> Result<Vec<u8>> {
         raw = postcard::to_extend(&sections, raw)
             .map_err(|e| Error::Value(format!("cannot serialize question text: {e}")))?;
     }
-    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder
-        .write_all(&raw)
-        .and_then(|_| encoder.finish())
+    deflate(&raw)
         .map(|body| {
             let mut out = Vec::with_capacity(HEADER_LEN + body.len());
             out.extend_from_slice(MAGIC);
@@ -126,10 +123,7 @@ pub fn decode(bytes: &[u8]) -> Result<Benchmark> {
             "checksum mismatch: the body was altered".into(),
         ));
     }
-    let mut raw = Vec::with_capacity(header.raw_len.min(1 << 28) as usize);
-    flate2::read::DeflateDecoder::new(body)
-        .take(header.raw_len + 1)
-        .read_to_end(&mut raw)
+    let raw = inflate(body, header.raw_len)
         .map_err(|e| Error::Corrupt(format!("body does not inflate: {e}")))?;
     if raw.len() as u64 != header.raw_len {
         return Err(Error::Corrupt(format!(
@@ -157,6 +151,23 @@ pub fn decode(bytes: &[u8]) -> Result<Benchmark> {
 struct Sections {
     /// The samples' question text, deflated on its own so decoding skips it.
     questions: Option<Questions>,
+}
+
+/// Deflates `raw` at the best compression (the bundle's body, and its question text).
+pub(crate) fn deflate(raw: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(raw)?;
+    encoder.finish()
+}
+
+/// Inflates `deflated`, reading at most `limit + 1` bytes, so a caller sees a body longer than
+/// it expects without inflating a decompression bomb.
+pub(crate) fn inflate(deflated: &[u8], limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut raw = Vec::with_capacity(limit.min(1 << 28) as usize);
+    flate2::read::DeflateDecoder::new(deflated)
+        .take(limit + 1)
+        .read_to_end(&mut raw)?;
+    Ok(raw)
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -1,8 +1,6 @@
 //! Per-sample question text, stored deflated and inflated only when a view asks for it (the board
 //! never needs it, so decoding a bundle stays as fast as without it).
 
-use std::io::{Read, Write};
-
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -24,11 +22,7 @@ impl Questions {
     pub fn compress(texts: &[String]) -> Result<Questions> {
         let raw = postcard::to_allocvec(texts)
             .map_err(|e| Error::Value(format!("cannot serialize question text: {e}")))?;
-        let mut encoder =
-            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
-        let deflated = encoder
-            .write_all(&raw)
-            .and_then(|_| encoder.finish())
+        let deflated = crate::bundle::deflate(&raw)
             .map_err(|e| Error::Value(format!("cannot compress question text: {e}")))?;
         Ok(Questions {
             count: texts.len() as u64,
@@ -53,10 +47,7 @@ impl Questions {
 
     /// Inflates the texts, in row order; corrupt data or a wrong count is an error.
     pub fn texts(&self) -> Result<Vec<String>> {
-        let mut raw = Vec::new();
-        flate2::read::DeflateDecoder::new(self.deflated.as_slice())
-            .take(MAX_INFLATED + 1)
-            .read_to_end(&mut raw)
+        let raw = crate::bundle::inflate(&self.deflated, MAX_INFLATED)
             .map_err(|e| Error::Corrupt(format!("question text does not inflate: {e}")))?;
         if raw.len() as u64 > MAX_INFLATED {
             return Err(Error::Corrupt("question text inflates beyond 1 GiB".into()));
