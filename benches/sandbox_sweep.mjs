@@ -1,7 +1,9 @@
 // The sandbox's default action on the demo as a visitor meets it, timed in headless Chromium:
 // light MLP, sweep the lambda grid, CPU backend, the bundle's default features. Reports the wall
 // time from Train to the first lambda's point on the plot and to the finished row, the number of
-// workers, and the longest main-thread stall. A benchmark, not a test (it asserts nothing).
+// workers, and the longest main-thread stall; then each worker's timeline (when the page received
+// each of its messages: the stages before training, every epoch, every finished lambda), which says
+// where the time went. A benchmark, not a test (it asserts nothing).
 //   node benches/sandbox_sweep.mjs [DIST] [BENCH]     (default: dist, vlrb-demo)
 
 import { createServer } from 'node:http';
@@ -20,7 +22,29 @@ const server = createServer((req, res) => {
 });
 await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
-const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+// Every training worker's messages, with the time the page received them.
+await context.addInitScript(() => {
+    window.__timeline = [];
+    const Native = window.Worker;
+    let count = 0;
+    window.Worker = function (...args) {
+        const worker = new Native(...args);
+        const id = ++count;
+        worker.addEventListener('message', (e) => {
+            const text = typeof e.data === 'string' ? e.data : '';
+            const m = text.match(/"type":"(\w+)"/);
+            if (!m || m[1] === 'weights') return;
+            const detail = m[1] === 'stage' ? JSON.parse(text).text
+                : m[1] === 'progress' ? (({ lambda, epoch }) => `lambda ${lambda} epoch ${epoch}`)(JSON.parse(text))
+                    : m[1] === 'lambda' ? `lambda ${JSON.parse(text).point?.lambda ?? ''} finished` : '';
+            window.__timeline.push({ worker: id, ms: performance.now(), type: m[1], detail });
+        });
+        return worker;
+    };
+    window.Worker.prototype = Native.prototype;
+});
+const page = await context.newPage();
 await page.goto(`http://127.0.0.1:${server.address().port}/?bench=${bench}`);
 await page.waitForSelector('main[data-state="ready"]', { timeout: 120000 });
 await page.selectOption('#sandbox-router', 'mlp');
@@ -34,6 +58,7 @@ await page.evaluate(() => {
     window.__probe = setInterval(() => { const t = performance.now(); window.__gaps.push(t - last); last = t; }, 16);
 });
 const t0 = Date.now();
+const clicked = await page.evaluate(() => performance.now());
 await page.click('#sandbox-train');
 await page.waitForFunction(() => /lambda|λ/.test(document.querySelector('#sandbox-status')?.textContent ?? '') || document.querySelector('#sweep-points tr'), null, { timeout: 3600000 });
 const started = Date.now() - t0;
@@ -44,5 +69,14 @@ const done = Date.now() - t0;
 const stall = await page.evaluate(() => { clearInterval(window.__probe); return Math.max(...window.__gaps); });
 const text = await page.textContent('#sandbox-done, #sandbox-error');
 console.log(JSON.stringify({ bench, features, cores, first_epoch_ms: started, first_points_ms: firstPoint, row_ms: done, longest_stall_ms: Math.round(stall), result: text.slice(0, 300) }, null, 1));
+const timeline = await page.evaluate(() => window.__timeline);
+for (const worker of [...new Set(timeline.map((e) => e.worker))]) {
+    let last = clicked;
+    console.log(`worker ${worker} (seconds since Train, and since its previous message):`);
+    for (const e of timeline.filter((x) => x.worker === worker && x.ms >= clicked)) {
+        console.log(`  ${((e.ms - clicked) / 1000).toFixed(2).padStart(7)} +${((e.ms - last) / 1000).toFixed(2).padStart(6)}  ${e.type} ${e.detail}`);
+        last = e.ms;
+    }
+}
 await browser.close();
 server.close();

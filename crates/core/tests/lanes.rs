@@ -210,15 +210,16 @@ fn an_mlp_fit_gives_the_same_network_at_every_width() {
         loss: Loss::Softmax,
     };
     let dev: Vec<usize> = (0..50).collect();
+    let train_rows: Vec<usize> = (0..x.rows).collect();
     let nets: Vec<Net> = cpus()
         .iter_mut()
         .map(|cpu| {
             let mut score = |logits: &[f32]| logits.iter().map(|&v| v as f64).sum::<f64>();
             let data = TrainData {
                 x: &x,
+                train_rows: &train_rows,
                 targets: &targets,
                 weights: None,
-                dev_x: &x,
                 dev_rows: &dev,
                 dev_score: &mut score,
             };

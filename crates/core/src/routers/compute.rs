@@ -6,6 +6,7 @@
 //! is bit-for-bit deterministic on every target; `vlrb-gpu` implements the same trait with WGSL
 //! kernels (equal up to float rounding).
 
+use super::features::Matrix;
 use super::gemm::{Operand, sgemm_with};
 use super::simd::{Width, run_at};
 
@@ -80,6 +81,13 @@ pub trait Compute {
     fn alloc(&mut self, len: usize) -> Self::Buf;
     /// Copies `data` into the start of `buf`.
     fn write(&mut self, buf: &mut Self::Buf, data: &[f32]);
+    /// Copies rows `rows` of `x`, in that order, into the start of `buf` (a backend whose buffers
+    /// are host memory gathers in place; others gather into a host copy and [`Compute::write`]).
+    fn write_rows(&mut self, buf: &mut Self::Buf, x: &Matrix, rows: &[usize]) {
+        let mut host = vec![0.0; rows.len() * x.cols];
+        x.gather_into(rows, &mut host);
+        self.write(buf, &host);
+    }
     /// Copies the first `out.len()` elements of `buf` into `out` (waits for pending work).
     async fn read(&mut self, buf: &Self::Buf, out: &mut [f32]);
     /// Matrix product, see [`Gemm`].
@@ -274,6 +282,10 @@ impl Compute for Cpu {
 
     fn write(&mut self, buf: &mut Vec<f32>, data: &[f32]) {
         buf[..data.len()].copy_from_slice(data);
+    }
+
+    fn write_rows(&mut self, buf: &mut Vec<f32>, x: &Matrix, rows: &[usize]) {
+        x.gather_into(rows, buf);
     }
 
     async fn read(&mut self, buf: &Vec<f32>, out: &mut [f32]) {

@@ -35,14 +35,13 @@ pub async fn fit<C: Compute>(
     lambda: f64,
     progress: &mut dyn FnMut(&Progress) -> Control,
 ) -> Fit {
-    let x = data.x.gather(&data.train);
-    let dims = [x.cols, data.bench.num_models()];
+    let dims = [data.x.cols, data.bench.num_models()];
     let mut score = dev_rank_score(data);
     let train = TrainData {
-        x: &x,
+        x: &data.x,
+        train_rows: &data.train,
         targets,
         weights: None,
-        dev_x: &data.x,
         dev_rows: &data.dev,
         dev_score: &mut score,
     };

@@ -135,15 +135,15 @@ pub type DevScore<'a> = dyn FnMut(&[f32]) -> f64 + 'a;
 /// Training data already on the host: features, targets (and per-cell weights for the sigmoid
 /// loss), plus the dev rows and scorer for checkpoint selection.
 pub struct TrainData<'a> {
-    /// Training features (rows in training order).
+    /// Features of every row (the training and dev rows index it; never copied whole).
     pub x: &'a Matrix,
-    /// Targets, `x.rows x K`.
+    /// Rows of `x` to train on, in training order.
+    pub train_rows: &'a [usize],
+    /// Targets, `train_rows.len() x K`.
     pub targets: &'a [f32],
     /// Per-cell loss weights for [`Loss::Sigmoid`].
     pub weights: Option<&'a [f32]>,
-    /// Features the dev rows index.
-    pub dev_x: &'a Matrix,
-    /// Rows of `dev_x` scored after every epoch.
+    /// Rows of `x` scored after every epoch.
     pub dev_rows: &'a [usize],
     /// Scores a candidate network's dev logits: its Rank Score.
     pub dev_score: &'a mut DevScore<'a>,
@@ -191,10 +191,8 @@ impl<B> Device<B> {
         let k = *self.dims.last().unwrap_or(&0);
         let layers = self.w.len();
         let mut out = vec![0.0; rows.len() * k];
-        let mut staging = vec![0.0; self.rows.min(rows.len()) * x.cols];
         for (c, part) in rows.chunks(self.rows).enumerate() {
-            x.gather_into(part, &mut staging);
-            compute.write(&mut self.acts[0], &staging[..part.len() * x.cols]);
+            compute.write_rows(&mut self.acts[0], x, part);
             self.forward(compute, part.len());
             let start = c * self.rows * k;
             compute
@@ -270,7 +268,7 @@ pub async fn fit<C: Compute>(
     lambda: f64,
     progress: &mut dyn FnMut(&Progress) -> Control,
 ) -> Fit {
-    let n = data.x.rows;
+    let n = data.train_rows.len();
     let k = net.outputs();
     let batch = schedule.batch.unwrap_or(n).clamp(1, n.max(1));
     let widest = *net.dims.iter().max().unwrap_or(&1);
@@ -297,7 +295,9 @@ pub async fn fit<C: Compute>(
     };
     let mut order: Vec<usize> = (0..n).collect();
     let mut rng = SplitMix64::new(seed ^ 0x05EE_D0FB_A7C4);
-    let (mut xs, mut ts) = (vec![0.0f32; chunk * data.x.cols], vec![0.0f32; chunk * k]);
+    let mut ts = vec![0.0f32; chunk * k];
+    // The batch's rows of `x` (its positions in `order` mapped through `train_rows`).
+    let mut x_rows = Vec::with_capacity(chunk);
     let mut ws = vec![0.0f32; if data.weights.is_some() { chunk * k } else { 0 }];
     // A single full-batch chunk in fixed order is written once and stays resident.
     let resident = schedule.batch.is_none() && chunk == n;
@@ -316,8 +316,9 @@ pub async fn fit<C: Compute>(
             for (ci, part) in batch_rows.chunks(chunk).enumerate() {
                 let rows = part.len();
                 if !(resident && epoch > 1) {
-                    data.x.gather_into(part, &mut xs);
-                    compute.write(&mut dev.acts[0], &xs[..rows * data.x.cols]);
+                    x_rows.clear();
+                    x_rows.extend(part.iter().map(|&p| data.train_rows[p]));
+                    compute.write_rows(&mut dev.acts[0], data.x, &x_rows);
                     gather(data.targets, k, part, &mut ts);
                     compute.write(&mut opt.targets, &ts[..rows * k]);
                     if let Some(w) = data.weights {
@@ -422,7 +423,7 @@ pub async fn fit<C: Compute>(
         last_loss = loss_sum / n.max(1) as f64;
         epochs = epoch;
         dev.download(compute, &mut net).await;
-        let dev_logits = net.logits(compute, data.dev_x, data.dev_rows, chunk).await;
+        let dev_logits = net.logits(compute, data.x, data.dev_rows, chunk).await;
         let score = (data.dev_score)(&dev_logits);
         let improved = score > best + schedule.min_delta || best_epoch == 0;
         if improved || schedule.patience.is_none() {
@@ -475,8 +476,7 @@ pub async fn fit_router<C: Compute>(
     lambda: f64,
     progress: &mut dyn FnMut(&Progress) -> Control,
 ) -> Fit {
-    let x = data.x.gather(&data.train);
-    let mut dims = vec![x.cols];
+    let mut dims = vec![data.x.cols];
     dims.extend_from_slice(&config.hidden);
     dims.push(data.bench.num_models());
     let schedule = Schedule {
@@ -491,10 +491,10 @@ pub async fn fit_router<C: Compute>(
     };
     let mut score = super::dev_rank_score(data);
     let train = TrainData {
-        x: &x,
+        x: &data.x,
+        train_rows: &data.train,
         targets,
         weights: None,
-        dev_x: &data.x,
         dev_rows: &data.dev,
         dev_score: &mut score,
     };

@@ -36,8 +36,7 @@ impl Ovr {
     ) -> Ovr {
         let bench = data.bench;
         let k = bench.num_models();
-        let x = data.x.gather(&data.train);
-        let n = x.rows;
+        let n = data.train.len();
         let mut targets = vec![0.0f32; n * k];
         let mut positives = vec![0usize; k];
         for (r, &i) in data.train.iter().enumerate() {
@@ -81,16 +80,16 @@ impl Ovr {
             data.metrics(&data.dev, &picks).rank_score
         };
         let train = TrainData {
-            x: &x,
+            x: &data.x,
+            train_rows: &data.train,
             targets: &targets,
             weights: Some(&weights),
-            dev_x: &data.x,
             dev_rows: &data.dev,
             dev_score: &mut score,
         };
         let fitted = fit(
             compute,
-            Net::zeros(&[x.cols, k]),
+            Net::zeros(&[data.x.cols, k]),
             train,
             &schedule,
             0,
