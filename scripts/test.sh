@@ -35,7 +35,7 @@ run "cargo fmt" cargo fmt --all -- --check
 run "cargo clippy" cargo clippy --all-targets -- -D warnings
 # Browser code never blocks: .clippy-wasm/clippy.toml disallows pollster::block_on,
 # std::thread::sleep and std::time::Instant::now in the wasm32 builds.
-run "cargo clippy (web app, wasm32)" env CLIPPY_CONF_DIR="$PWD/.clippy-wasm" cargo clippy --target wasm32-unknown-unknown -p vlrb-web -p vlrb-web-app -p vlrb-train-worker -p vlrb-pack-worker --all-targets -- -D warnings -D clippy::disallowed_methods
+run "cargo clippy (web app, wasm32)" env CLIPPY_CONF_DIR="$PWD/.clippy-wasm" cargo clippy --target wasm32-unknown-unknown -p vlrb-web -p vlrb-web-app -p vlrb-train-worker -p vlrb-pack-worker -p vlrb-web-decode --all-targets -- -D warnings -D clippy::disallowed_methods
 # The GPU crate's library and kernel tests as the browser builds them (its benchmark is native).
 run "cargo clippy (vlrb-gpu, wasm32)" env CLIPPY_CONF_DIR="$PWD/.clippy-wasm" cargo clippy --target wasm32-unknown-unknown -p vlrb-gpu --lib --tests -- -D warnings -D clippy::disallowed_methods
 # The API docs of the native workspace build without a warning (broken intra-doc links included).

@@ -26,8 +26,9 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| web::replace_query(&state.view_state().to_query()));
     intervals::keep_computed(state);
 
+    // `ready` once the complete board has painted (`ready_ms` is set after that frame).
     let data_state = move || match state.phase.get() {
-        Phase::Ready => "ready",
+        Phase::Ready if state.ready_ms.get().is_some() => "ready",
         Phase::Failed(_) => "failed",
         _ => "loading",
     };

@@ -224,6 +224,28 @@ pub async fn yield_now() {
     let _ = JsFuture::from(promise).await;
 }
 
+/// Resolves once the browser has painted the next frame: a task queued from that frame's
+/// `requestAnimationFrame` callback runs after its paint. (A hidden tab paints no frame; this
+/// then waits until it is shown.)
+pub async fn after_next_paint() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let resolve_now = resolve.clone();
+        let queue = wasm_bindgen::closure::Closure::once_into_js(move || {
+            if let Ok(w) = window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+            }
+        });
+        let requested = window().and_then(|w| {
+            w.request_animation_frame(queue.unchecked_ref())
+                .map_err(|e| WebError::js("requestAnimationFrame", e))
+        });
+        if requested.is_err() {
+            let _ = resolve_now.call0(&JsValue::NULL);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
 /// Milliseconds since navigation start.
 pub fn now_ms() -> f64 {
     web_sys::window()

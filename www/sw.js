@@ -61,13 +61,15 @@ async function networkFirst(event, request, url) {
         throw error;
     }
     if (response.status === 200) {
+        // Cached and pruned after the page has its response (waitUntil keeps the worker alive).
         const key = request.mode === 'navigate' ? new Request(url.origin + url.pathname) : request;
-        await cache.put(key, response.clone());
         const html = (response.headers.get('content-type') || '').startsWith('text/html');
-        const prune = request.mode === 'navigate' && html ? pruneAssets(response.clone())
-            : url.pathname.endsWith('/bundles/index.json') ? pruneBundles(response.clone(), url)
+        const copy = response.clone();
+        const prune = request.mode === 'navigate' && html ? () => pruneAssets(response.clone())
+            : url.pathname.endsWith('/bundles/index.json') ? () => pruneBundles(response.clone(), url)
                 : null;
-        if (prune) event.waitUntil(prune);
+        const pruning = prune ? prune() : null;
+        event.waitUntil(cache.put(key, copy).then(() => pruning));
     }
     return response;
 }

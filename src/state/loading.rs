@@ -187,6 +187,7 @@ pub fn begin(state: AppState, info: &BenchInfo) -> u64 {
     state.uploads.set(Vec::new());
     state.notices.set(Vec::new());
     state.intervals.set(None);
+    state.ready_ms.set(None);
     state.phase.set(Phase::Downloading {
         received: 0,
         total: None,
@@ -213,10 +214,14 @@ pub async fn install(
         return;
     }
     let t_decode = web::now_ms();
-    let decoded = bundle::read_header(bytes).and_then(|h| match decoded {
-        Some(bench) => Ok((h, bench)),
-        None => Ok((h, bundle::decode(bytes)?)),
-    });
+    let decoded = match decoded {
+        Some(bench) => Ok(bench),
+        None => vlrb_web_decode::decode(bytes).await,
+    };
+    if !current() {
+        return;
+    }
+    let decoded = decoded.and_then(|bench| Ok((bundle::read_header(bytes)?, bench)));
     let (header, bench) = match decoded {
         Ok(x) => x,
         Err(e) => {
@@ -281,6 +286,7 @@ pub async fn install(
         builtin,
         bundle_url,
     })));
+    // The board shows its built-in rows while the submissions' files arrive and are scored.
     state.phase.set(Phase::Submissions);
     let (extra, errors) = match manifest {
         Some(manifest) => load_submissions(&bench, &index, &info.name, manifest).await,
@@ -300,6 +306,11 @@ pub async fn install(
     state.extra.set(renamed);
     state.extra_errors.set(errors);
     state.phase.set(Phase::Ready);
+    // Ready once the board is on screen: the page renders it in the next frame.
+    web::after_next_paint().await;
+    if !current() {
+        return;
+    }
     let t_ready = web::now_ms();
     state.ready_ms.set(Some(t_ready));
     state.load_timings.set(Some(format!(

@@ -8,7 +8,6 @@ use std::rc::Rc;
 
 use js_sys::{Array, Uint8Array};
 use leptos::prelude::*;
-use vlrb_core::bundle;
 use vlrb_core::model::Benchmark;
 use vlrb_formats::pack::{PACK_WORKER_SCRIPT, PackMessage, PackRequest, Packed};
 use wasm_bindgen::{JsCast, JsValue};
@@ -89,7 +88,9 @@ async fn open_bundle(files: &[File]) -> Result<(Packed, Vec<u8>, Option<Benchmar
     };
     let name = file.name();
     let bytes = web::read_file(file).await.map_err(|e| e.to_string())?;
-    let bench = bundle::decode(&bytes).map_err(|e| format!("{name}: {e}"))?;
+    let bench = vlrb_web_decode::decode(&bytes)
+        .await
+        .map_err(|e| format!("{name}: {e}"))?;
     Ok((Packed::of(&bench, bytes.len()), bytes, Some(bench)))
 }
 

@@ -117,14 +117,42 @@ pub fn read_header(bytes: &[u8]) -> Result<Header> {
 /// Checks, inflates and deserializes a bundle, then validates the benchmark.
 pub fn decode(bytes: &[u8]) -> Result<Benchmark> {
     let header = read_header(bytes)?;
-    let body = &bytes[HEADER_LEN..];
-    if hex(&Sha256::digest(body)) != header.sha256 {
+    check_digest(bytes, &header)?;
+    let raw = inflate_body(bytes, &header)?;
+    from_inflated(&header, &raw)
+}
+
+/// The compressed body of a bundle whose header [`read_header`] accepted.
+pub fn body(bytes: &[u8]) -> &[u8] {
+    bytes.get(HEADER_LEN..).unwrap_or_default()
+}
+
+/// Checks the body's SHA-256 against the header's: a bundle altered after it was written is an
+/// error.
+pub fn check_digest(bytes: &[u8], header: &Header) -> Result<()> {
+    check_hex_digest(&hex(&Sha256::digest(body(bytes))), header)
+}
+
+/// Checks a digest of the body computed elsewhere (hex, as [`Header::sha256`]), e.g. by the
+/// browser's own SHA-256.
+pub fn check_hex_digest(digest: &str, header: &Header) -> Result<()> {
+    if digest != header.sha256 {
         return Err(Error::Corrupt(
             "checksum mismatch: the body was altered".into(),
         ));
     }
-    let raw = inflate(body, header.raw_len)
-        .map_err(|e| Error::Corrupt(format!("body does not inflate: {e}")))?;
+    Ok(())
+}
+
+/// Inflates the body, at most the header's `raw_len` bytes (plus one, to see a longer body).
+pub fn inflate_body(bytes: &[u8], header: &Header) -> Result<Vec<u8>> {
+    inflate(body(bytes), header.raw_len)
+        .map_err(|e| Error::Corrupt(format!("body does not inflate: {e}")))
+}
+
+/// Deserializes and validates an inflated body (from [`inflate_body`], or inflated elsewhere,
+/// e.g. by the browser's own decompressor: the same bytes give the same benchmark).
+pub fn from_inflated(header: &Header, raw: &[u8]) -> Result<Benchmark> {
     if raw.len() as u64 != header.raw_len {
         return Err(Error::Corrupt(format!(
             "body inflates to {} bytes, header says {}",
@@ -132,7 +160,7 @@ pub fn decode(bytes: &[u8]) -> Result<Benchmark> {
             header.raw_len
         )));
     }
-    let (mut bench, rest): (Benchmark, &[u8]) = postcard::take_from_bytes(&raw)
+    let (mut bench, rest): (Benchmark, &[u8]) = postcard::take_from_bytes(raw)
         .map_err(|e| Error::Corrupt(format!("body does not deserialize: {e}")))?;
     if !rest.is_empty() {
         let sections: Sections = postcard::from_bytes(rest).map_err(|e| {
@@ -170,6 +198,7 @@ pub(crate) fn inflate(deflated: &[u8], limit: u64) -> std::io::Result<Vec<u8>> {
     Ok(raw)
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex of `bytes` (how [`Header::sha256`] spells a digest).
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -103,7 +103,7 @@ async fn train(request: TrainRequest) -> Result<Finished, WorkerError> {
     post(&WorkerMessage::Stage {
         text: "decoding the bundle".to_owned(),
     });
-    let bench = bundle::decode(&bytes)?;
+    let bench = vlrb_web_decode::decode(&bytes).await?;
     let performance = scope().performance();
     let mut clock = move || performance.as_ref().map_or(0.0, |p| p.now() / 1000.0);
     let crash_after = request.crash_after_lambdas;
