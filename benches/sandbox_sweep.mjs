@@ -55,7 +55,7 @@ const cores = await page.evaluate(() => navigator.hardwareConcurrency);
 await page.evaluate(() => {
     window.__gaps = [];
     let last = performance.now();
-    window.__probe = setInterval(() => { const t = performance.now(); window.__gaps.push(t - last); last = t; }, 16);
+    window.__probe = setInterval(() => { const t = performance.now(); window.__gaps.push([t - last, t]); last = t; }, 16);
 });
 const t0 = Date.now();
 const clicked = await page.evaluate(() => performance.now());
@@ -66,9 +66,13 @@ await page.waitForSelector('#sweep-points tbody tr, #sandbox-done, #sandbox-erro
 const firstPoint = Date.now() - t0;
 await page.waitForSelector('#sandbox-done, #sandbox-error', { timeout: 3600000 });
 const done = Date.now() - t0;
-const stall = await page.evaluate(() => { clearInterval(window.__probe); return Math.max(...window.__gaps); });
+const gaps = await page.evaluate(() => { clearInterval(window.__probe); return window.__gaps; });
+const stall = Math.max(...gaps.map(([gap]) => gap));
 const text = await page.textContent('#sandbox-done, #sandbox-error');
 console.log(JSON.stringify({ bench, features, cores, first_epoch_ms: started, first_points_ms: firstPoint, row_ms: done, longest_stall_ms: Math.round(stall), result: text.slice(0, 300) }, null, 1));
+// The longest stalls, and when they ended (seconds since Train), to place them in the timeline.
+const longest = [...gaps].sort((a, b) => b[0] - a[0]).slice(0, 5);
+console.log(`longest stalls: ${longest.map(([gap, t]) => `${Math.round(gap)} ms ending at ${((t - clicked) / 1000).toFixed(2)} s`).join(', ')}`);
 const timeline = await page.evaluate(() => window.__timeline);
 for (const worker of [...new Set(timeline.map((e) => e.worker))]) {
     let last = clicked;
