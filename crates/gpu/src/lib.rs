@@ -17,6 +17,7 @@ use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 
 use vlrb_core::routers::compute::{AdamStep, Compute, Gemm};
+use vlrb_core::routers::features::Matrix;
 
 /// Largest storage binding used, in bytes (WebGPU's default `maxStorageBufferBindingSize`).
 pub const MAX_BINDING_BYTES: u64 = 128 << 20;
@@ -77,6 +78,8 @@ pub struct Gpu {
     next_slot: u64,
     encoder: Option<wgpu::CommandEncoder>,
     staging: Option<wgpu::Buffer>,
+    /// Host copy of the rows [`Compute::write_rows`] gathers, reused batch after batch.
+    gathered: Vec<f32>,
     max_len: usize,
     failure: Arc<Mutex<Option<String>>>,
 }
@@ -152,6 +155,7 @@ impl Gpu {
             next_slot: 0,
             encoder: None,
             staging: None,
+            gathered: Vec::new(),
             max_len: (binding / 4) as usize,
             failure,
         };
@@ -462,6 +466,14 @@ impl Compute for Gpu {
         self.flush();
         self.queue
             .write_buffer(&buf.buffer, 0, bytemuck::cast_slice(data));
+    }
+
+    fn write_rows(&mut self, buf: &mut Buf, x: &Matrix, rows: &[usize]) {
+        let mut gathered = std::mem::take(&mut self.gathered);
+        gathered.resize(rows.len() * x.cols, 0.0);
+        x.gather_into(rows, &mut gathered);
+        self.write(buf, &gathered);
+        self.gathered = gathered;
     }
 
     async fn read(&mut self, buf: &Buf, out: &mut [f32]) {

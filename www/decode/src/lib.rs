@@ -3,9 +3,8 @@
 //! The two costly steps of [`vlrb_core::bundle::decode`], the body's SHA-256 and its inflate, are
 //! done by the browser's own code (`crypto.subtle.digest` and `DecompressionStream("deflate-raw")`)
 //! instead of the same steps compiled to wasm (the demo's decode in the page: about 128 ms down to
-//! about 102 ms, BENCHMARKS.md). The
-//! inflated bytes then go through the core's own [`bundle::from_inflated`], so the benchmark is the
-//! one the core decodes, bit for bit. Where the browser lacks either API (an insecure origin has no
+//! about 102 ms, BENCHMARKS.md). The inflated bytes then go through the core's own
+//! [`bundle::from_inflated`], so the benchmark is the one the core decodes, bit for bit. Where the browser lacks either API (an insecure origin has no
 //! `crypto.subtle`) the core does that step; where the browser's inflate fails, the core decodes
 //! the whole bundle, so a broken bundle gets the core's specific error.
 

@@ -81,8 +81,9 @@ pub trait Compute {
     fn alloc(&mut self, len: usize) -> Self::Buf;
     /// Copies `data` into the start of `buf`.
     fn write(&mut self, buf: &mut Self::Buf, data: &[f32]);
-    /// Copies rows `rows` of `x`, in that order, into the start of `buf` (a backend whose buffers
-    /// are host memory gathers in place; others gather into a host copy and [`Compute::write`]).
+    /// Copies rows `rows` of `x`, in that order, into the start of `buf`. The default gathers into
+    /// a fresh host copy and [`Compute::write`]s it; the CPU backend gathers in place, and the GPU
+    /// backend into a host copy it keeps.
     fn write_rows(&mut self, buf: &mut Self::Buf, x: &Matrix, rows: &[usize]) {
         let mut host = vec![0.0; rows.len() * x.cols];
         x.gather_into(rows, &mut host);
