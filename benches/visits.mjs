@@ -78,7 +78,8 @@ async function visit(context) {
     const paintedMs = await page.evaluate(() => window.vlrbPaintedMs);
     const controlled = await page.evaluate(() => Boolean(navigator.serviceWorker.controller));
     // Where the start-up goes: the page's HTML, the app's wasm, the app asking for the benchmark
-    // list (its code is running), the bundle (ms since navigation: start-end).
+    // list (its code is running), the bundle, the submissions manifest and its files (ms since
+    // navigation: start-end).
     const marks = await page.evaluate(() => {
         const nav = performance.getEntriesByType('navigation')[0];
         const res = performance.getEntriesByType('resource');
@@ -86,7 +87,10 @@ async function visit(context) {
             const e = res.find((r) => re.test(r.name));
             return e ? `${Math.round(e.startTime)}-${Math.round(e.responseEnd)}` : '?';
         };
-        return `html 0-${Math.round(nav.responseEnd)}, wasm ${span(/_bg\.wasm$/)}, index.json ${span(/bundles\/index\.json$/)}, bundle ${span(/\.vlrb$/)}`;
+        const files = res.filter((r) => /\/(references|submissions)\/.+\.(csv|jsonl?)$/.test(r.name) && !/index\.json$/.test(r.name));
+        const last = files.length ? `${Math.round(Math.min(...files.map((r) => r.startTime)))}-${Math.round(Math.max(...files.map((r) => r.responseEnd)))}` : '?';
+        return `html 0-${Math.round(nav.responseEnd)}, wasm ${span(/_bg\.wasm$/)}, index.json ${span(/bundles\/index\.json$/)}, bundle ${span(/\.vlrb$/)}, `
+            + `submissions manifest ${span(/submissions\/index\.json$/)}, its ${files.length} files ${last}`;
     });
     // Let the service worker finish caching what this visit fetched before the tab closes.
     if (!process.env.NOSW) await page.evaluate(() => navigator.serviceWorker.ready);

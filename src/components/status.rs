@@ -33,10 +33,6 @@ pub fn Status() -> impl IntoView {
             <div class="status" role="status"><p>"Checking and decoding the bundle…"</p><progress></progress></div>
         }
         .into_any(),
-        Phase::Submissions => view! {
-            <p class="status" role="status">"Scoring verified submissions…"</p>
-        }
-        .into_any(),
         Phase::Ready => view! { <span class="visually-hidden" role="status">"Leaderboard ready"</span> }.into_any(),
         Phase::Failed(message) => view! {
             <div class="error-box" role="alert" id="load-error">

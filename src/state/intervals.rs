@@ -37,12 +37,12 @@ impl Intervals {
     }
 }
 
-/// Recomputes the intervals whenever the filter or the entries change, once loading is complete
-/// (a run started before the verified and reference rows arrive would be abandoned, and its slices
-/// would delay their download and scoring).
+/// Recomputes the intervals whenever the filter or the entries change, once the complete board
+/// has painted (a run started before the verified and reference rows arrive would be abandoned,
+/// and its slices would delay their download and scoring and the board's first complete frame).
 pub fn keep_computed(state: AppState) {
     Effect::new(move |_| {
-        if state.phase.get() != Phase::Ready {
+        if state.phase.get() != Phase::Ready || state.ready_ms.get().is_none() {
             return;
         }
         let Some(view) = state.scenario.get() else {

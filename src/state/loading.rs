@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use futures::channel::oneshot;
 use leptos::prelude::*;
 use vlrb_board::{Entry, upload};
 use vlrb_core::bundle;
@@ -59,8 +60,6 @@ pub enum Phase {
     },
     /// Checking and decoding the bundle.
     Decoding,
-    /// Scoring verified submissions.
-    Submissions,
     /// The board is complete.
     Ready,
     /// Nothing can be shown: why.
@@ -133,13 +132,22 @@ async fn add_stored(state: AppState) {
 }
 
 /// Downloads (or, for a benchmark opened from disk, reads from IndexedDB), decodes and installs
-/// one benchmark, then its submissions and stored uploads.
+/// one benchmark with its submissions and stored uploads.
 pub async fn load(state: AppState, info: BenchInfo) {
     let generation = begin(state, &info);
     let current = move || state.load_generation.get_value() == generation;
     let t_start = web::now_ms();
-    // The submissions manifest downloads alongside the bundle (served benchmarks only).
-    let manifest = (!info.local).then(|| web::start_fetch(SUBMISSIONS));
+    // A served benchmark's submissions (the manifest, then every file at once) download while the
+    // bundle downloads and decodes, so they are scored before the board's first render.
+    let submissions = (!info.local).then(|| {
+        let (sender, receiver) = oneshot::channel();
+        let name = info.name.clone();
+        leptos::task::spawn_local(async move {
+            // The receiver is gone only when the load failed or was replaced: nothing to keep.
+            let _ = sender.send(fetch_submissions(&name).await);
+        });
+        receiver
+    });
     let bytes = if info.local {
         match web::local_db::bundle(&info.name).await {
             Ok(Some(bytes)) => Ok(bytes),
@@ -160,7 +168,7 @@ pub async fn load(state: AppState, info: BenchInfo) {
         return;
     }
     match bytes {
-        Ok(bytes) => install(state, info, &bytes, None, manifest, generation, t_start).await,
+        Ok(bytes) => install(state, info, &bytes, None, submissions, generation, t_start).await,
         Err(e) => state.phase.set(Phase::Failed(e)),
     }
 }
@@ -196,13 +204,14 @@ pub fn begin(state: AppState, info: &BenchInfo) -> u64 {
 }
 
 /// Decodes a bundle's bytes (unless the caller already has them `decoded`) and installs the
-/// benchmark, then its submissions (from `manifest`, when served) and stored uploads.
+/// benchmark with its stored uploads and its downloaded `submissions` (served benchmarks), scored
+/// before the first render so the board renders once.
 pub async fn install(
     state: AppState,
     info: BenchInfo,
     bytes: &[u8],
     decoded: Option<Benchmark>,
-    manifest: Option<Result<js_sys::Promise, web::WebError>>,
+    submissions: Option<oneshot::Receiver<SubmissionFiles>>,
     generation: u64,
     t_start: f64,
 ) {
@@ -276,6 +285,24 @@ pub async fn install(
             Err(e) => state.storage_note.set(Some(e.to_string())),
         }
     }
+    let scored = match submissions {
+        Some(files) => {
+            let files = files.await;
+            if !current() {
+                return;
+            }
+            Some(match files {
+                Ok(files) => files.score(&bench, &index),
+                Err(oneshot::Canceled) => (
+                    Vec::new(),
+                    vec![format!(
+                        "{SUBMISSIONS} and its files were not read: their download was cancelled"
+                    )],
+                ),
+            })
+        }
+        None => None,
+    };
     state.uploads.set(uploads);
     state.loaded.set(Some(Arc::new(Loaded {
         info: info.clone(),
@@ -286,25 +313,19 @@ pub async fn install(
         builtin,
         bundle_url,
     })));
-    // The board shows its built-in rows while the submissions' files arrive and are scored.
-    state.phase.set(Phase::Submissions);
-    let (extra, errors) = match manifest {
-        Some(manifest) => load_submissions(&bench, &index, &info.name, manifest).await,
-        None => (Vec::new(), Vec::new()),
-    };
-    if !current() {
-        return;
+    // Set in the same task as the benchmark, so the page renders the board once.
+    if let Some((extra, errors)) = scored {
+        let mut names = state.taken_names(None);
+        let renamed = extra
+            .into_iter()
+            .map(|mut e| {
+                e.name = names.claim(&e.name);
+                e
+            })
+            .collect();
+        state.extra.set(renamed);
+        state.extra_errors.set(errors);
     }
-    let mut names = state.taken_names(None);
-    let renamed = extra
-        .into_iter()
-        .map(|mut e| {
-            e.name = names.claim(&e.name);
-            e
-        })
-        .collect();
-    state.extra.set(renamed);
-    state.extra_errors.set(errors);
     state.phase.set(Phase::Ready);
     // Ready once the board is on screen: the page renders it in the next frame.
     web::after_next_paint().await;
@@ -322,59 +343,68 @@ pub async fn install(
     )));
 }
 
-/// Verified submissions and reference routers for a benchmark, scored by the same code as uploads;
-/// and the reason for each one that could not be.
-async fn load_submissions(
-    bench: &Benchmark,
-    index: &SampleIndex,
-    name: &str,
-    manifest: Result<js_sys::Promise, web::WebError>,
-) -> (Vec<Entry>, Vec<String>) {
-    let (mut entries, mut errors) = (Vec::new(), Vec::new());
-    let text = match manifest {
-        Ok(fetch) => web::text_optional(fetch, SUBMISSIONS).await,
-        Err(e) => Err(e),
-    };
-    let list = match text {
-        Ok(None) => return (entries, errors),
+/// The verified submissions and reference routers of one benchmark, downloaded, not yet scored.
+pub struct SubmissionFiles {
+    /// Each listed file with its text (`None`: listed but missing), or why it could not be read.
+    files: Vec<(SubmissionInfo, Result<Option<String>, web::WebError>)>,
+    /// Why the manifest could not be used.
+    errors: Vec<String>,
+}
+
+/// Downloads the manifest, then every file it lists for benchmark `name` at once.
+async fn fetch_submissions(name: &str) -> SubmissionFiles {
+    let mut errors = Vec::new();
+    let list = match web::fetch_text_optional(SUBMISSIONS).await {
+        Ok(None) => Vec::new(),
         Ok(Some(text)) => match serde_json::from_str::<Vec<SubmissionInfo>>(&text) {
             Ok(list) => list,
             Err(e) => {
                 errors.push(format!("{SUBMISSIONS} is malformed: {e}"));
-                return (entries, errors);
+                Vec::new()
             }
         },
         Err(e) => {
             errors.push(e.to_string());
-            return (entries, errors);
+            Vec::new()
         }
     };
     let list: Vec<SubmissionInfo> = list.into_iter().filter(|s| s.bench == name).collect();
-    // All requests start at once; each file is scored as it arrives.
     let fetches: Vec<_> = list.iter().map(|s| web::start_fetch(&s.file)).collect();
+    let mut files = Vec::with_capacity(list.len());
     for (sub, fetch) in list.into_iter().zip(fetches) {
         let text = match fetch {
             Ok(fetch) => web::text_optional(fetch, &sub.file).await,
             Err(e) => Err(e),
         };
-        let scored = match text {
-            Ok(Some(text)) => upload::score_file(bench, index, text.as_bytes(), &sub.file)
-                .map_err(|e| e.to_string()),
-            Ok(None) => Err(format!(
-                "{} is listed in {SUBMISSIONS} but missing",
-                sub.file
-            )),
-            Err(e) => Err(e.to_string()),
-        };
-        match scored {
-            Ok(accepted) => entries.push(Entry {
-                name: sub.meta.name.clone(),
-                kind: sub.kind,
-                routing: Arc::new(accepted.routing),
-                meta: Some(sub.meta),
-            }),
-            Err(e) => errors.push(e),
-        }
+        files.push((sub, text));
     }
-    (entries, errors)
+    SubmissionFiles { files, errors }
+}
+
+impl SubmissionFiles {
+    /// Each file scored by the same code as uploads, and the reason for each one that could not be.
+    fn score(self, bench: &Benchmark, index: &SampleIndex) -> (Vec<Entry>, Vec<String>) {
+        let (mut entries, mut errors) = (Vec::new(), self.errors);
+        for (sub, text) in self.files {
+            let scored = match text {
+                Ok(Some(text)) => upload::score_file(bench, index, text.as_bytes(), &sub.file)
+                    .map_err(|e| e.to_string()),
+                Ok(None) => Err(format!(
+                    "{} is listed in {SUBMISSIONS} but missing",
+                    sub.file
+                )),
+                Err(e) => Err(e.to_string()),
+            };
+            match scored {
+                Ok(accepted) => entries.push(Entry {
+                    name: sub.meta.name.clone(),
+                    kind: sub.kind,
+                    routing: Arc::new(accepted.routing),
+                    meta: Some(sub.meta),
+                }),
+                Err(e) => errors.push(e),
+            }
+        }
+        (entries, errors)
+    }
 }

@@ -26,7 +26,60 @@ pub struct Projected {
     /// Quantization step per component, length r.
     pub steps: Vec<f32>,
     /// Codes, component-major: `codes[c * rows + i]`.
+    #[serde(with = "codes_as_bytes")]
     pub codes: Vec<i8>,
+}
+
+/// The int8 codes read and written as one byte string by binary formats: for postcard (the bundle)
+/// the same bytes as a sequence of `i8` (a length, then one byte each), so bundles are unchanged,
+/// but read in one copy instead of one call per code (3.9 M codes in the demo bundle). Formats for
+/// people (JSON) keep the sequence of numbers.
+mod codes_as_bytes {
+    use std::fmt;
+
+    use serde::de::{self, Deserializer, SeqAccess, Visitor};
+    use serde::{Deserialize, Serializer};
+
+    /// Writes the codes.
+    pub fn serialize<S: Serializer>(codes: &[i8], serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            serializer.collect_seq(codes)
+        } else {
+            let bytes: Vec<u8> = codes.iter().map(|&c| c as u8).collect();
+            serializer.serialize_bytes(&bytes)
+        }
+    }
+
+    /// Reads the codes.
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<i8>, D::Error> {
+        if deserializer.is_human_readable() {
+            Vec::<i8>::deserialize(deserializer)
+        } else {
+            deserializer.deserialize_bytes(CodesVisitor)
+        }
+    }
+
+    struct CodesVisitor;
+
+    impl<'de> Visitor<'de> for CodesVisitor {
+        type Value = Vec<i8>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("int8 codes as bytes")
+        }
+
+        fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<Vec<i8>, E> {
+            Ok(bytes.iter().map(|&b| b as i8).collect())
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<i8>, A::Error> {
+            let mut codes = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
+            while let Some(code) = seq.next_element()? {
+                codes.push(code);
+            }
+            Ok(codes)
+        }
+    }
 }
 
 impl Projected {
