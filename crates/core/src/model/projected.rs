@@ -37,7 +37,7 @@ pub struct Projected {
 mod codes_as_bytes {
     use std::fmt;
 
-    use serde::de::{self, Deserializer, SeqAccess, Visitor};
+    use serde::de::{self, Deserializer, Visitor};
     use serde::{Deserialize, Serializer};
 
     /// Writes the codes.
@@ -70,14 +70,6 @@ mod codes_as_bytes {
 
         fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<Vec<i8>, E> {
             Ok(bytes.iter().map(|&b| b as i8).collect())
-        }
-
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<i8>, A::Error> {
-            let mut codes = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
-            while let Some(code) = seq.next_element()? {
-                codes.push(code);
-            }
-            Ok(codes)
         }
     }
 }
@@ -125,6 +117,41 @@ impl Projected {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The same parts with the codes as a plain `Vec<i8>` field: the wire format before the codes
+    /// were read as bytes.
+    #[derive(Serialize)]
+    struct PlainCodes<'a> {
+        components: usize,
+        mean: &'a [f32],
+        basis: &'a [u16],
+        steps: &'a [f32],
+        codes: &'a [i8],
+    }
+
+    #[test]
+    fn codes_keep_their_wire_format_and_json_numbers() {
+        let p = Projected {
+            components: 2,
+            mean: vec![0.5; 3],
+            basis: vec![15360; 6],
+            steps: vec![0.25, 2.0],
+            codes: vec![-128, -1, 0, 1, 127, 42],
+        };
+        let plain = PlainCodes {
+            components: p.components,
+            mean: &p.mean,
+            basis: &p.basis,
+            steps: &p.steps,
+            codes: &p.codes,
+        };
+        let bytes = postcard::to_allocvec(&p).unwrap();
+        assert_eq!(bytes, postcard::to_allocvec(&plain).unwrap());
+        assert_eq!(postcard::from_bytes::<Projected>(&bytes).unwrap(), p);
+        let json = serde_json::to_string(&p).unwrap();
+        assert!(json.contains(r#""codes":[-128,-1,0,1,127,42]"#), "{json}");
+        assert_eq!(serde_json::from_str::<Projected>(&json).unwrap(), p);
+    }
 
     #[test]
     fn inconsistent_parts_decode_to_nothing() {
