@@ -11,7 +11,7 @@ use vlrb_core::Routing;
 use vlrb_core::bootstrap::{DEFAULT_RESAMPLES, DEFAULT_SEED, EntryInterval, PairedBootstrap};
 use vlrb_core::model::Benchmark;
 
-use super::{AppState, Phase, ScenarioView};
+use super::{AppState, ScenarioView};
 use crate::web;
 
 /// The state bootstrap results belong to: filter, what-if view and entry names.
@@ -42,7 +42,8 @@ impl Intervals {
 /// and its slices would delay their download and scoring and the board's first complete frame).
 pub fn keep_computed(state: AppState) {
     Effect::new(move |_| {
-        if state.phase.get() != Phase::Ready || state.ready_ms.get().is_none() {
+        // `ready_ms` is set once the complete board has painted and cleared by the next load.
+        if state.ready_ms.get().is_none() {
             return;
         }
         let Some(view) = state.scenario.get() else {
