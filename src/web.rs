@@ -224,6 +224,25 @@ pub async fn yield_now() {
     let _ = JsFuture::from(promise).await;
 }
 
+/// Resolves once the browser is idle (`requestIdleCallback`), at most `timeout_ms` later; where
+/// there are no idle callbacks (Safari), after the next task.
+pub async fn when_idle(timeout_ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let Ok(w) = window() else {
+            let _ = resolve.call0(&JsValue::NULL);
+            return;
+        };
+        let options = web_sys::IdleRequestOptions::new();
+        options.set_timeout(timeout_ms);
+        if w.request_idle_callback_with_options(&resolve, &options)
+            .is_err()
+        {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
 /// Resolves once the browser has painted the next frame: a task queued from that frame's
 /// `requestAnimationFrame` callback runs after its paint. (A hidden tab paints no frame; this
 /// then waits until it is shown.)
@@ -359,6 +378,9 @@ pub fn hardware_concurrency() -> usize {
     })
 }
 
+/// A worker no longer needed ends at the page's next idle period, or this long after at most.
+const END_WITHIN_MS: u32 = 2_000;
+
 /// A running Web Worker and its message handlers (dropped with it).
 pub struct WorkerHandle {
     worker: web_sys::Worker,
@@ -420,6 +442,18 @@ impl WorkerHandle {
         self.worker.set_onmessage(None);
         self.worker.set_onerror(None);
         self.worker.terminate();
+    }
+
+    /// Stops handling the worker's messages now and ends it once the page is idle (within
+    /// [`END_WITHIN_MS`]). Ending a worker frees its memory, which holds up the page's own allocations
+    /// for tens of milliseconds (BENCHMARKS.md, issue 14): not while a finished run renders.
+    pub fn end_when_idle(self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        wasm_bindgen_futures::spawn_local(async move {
+            when_idle(END_WITHIN_MS).await;
+            drop(self);
+        });
     }
 
     /// Posts a message of several parts (text and `File`s) to the worker.

@@ -150,8 +150,11 @@ async fn pack(
         .map_err(|e| e.to_string())?;
     *handle.borrow_mut() = Some(started);
     let reply = wasm_bindgen_futures::JsFuture::from(answered).await;
-    // The worker's job is done (or failed): end it.
-    handle.borrow_mut().take();
+    // The worker's job is done (or failed): it ends once the page is idle, after the benchmark
+    // it packed has rendered.
+    if let Some(worker) = handle.borrow_mut().take() {
+        worker.end_when_idle();
+    }
     let reply: Array = reply
         .map_err(|e| e.as_string().unwrap_or_else(|| format!("{e:?}")))?
         .unchecked_into();
