@@ -107,7 +107,7 @@ impl Training {
         let parts = self.parts.with_value(Vec::len);
         if parts <= 1 {
             self.holder.set_value(worker);
-            return self.finish(&result);
+            return self.finish(result);
         }
         self.parts.update_value(|p| {
             if let Some(slot) = p.get_mut(worker) {
@@ -123,28 +123,36 @@ impl Training {
             Ok((merged, holder)) => {
                 workers::keep_only(holder);
                 self.holder.set_value(holder);
-                self.finish(&merged);
+                self.finish(merged);
             }
             Err(e) => self.fail(e.to_string()),
         }
     }
 
-    /// A finished run becomes a board row (its sweep a curve on the plot) with its downloads.
-    fn finish(self, result: &TrainResult) {
+    /// A finished run becomes a board row (its sweep a curve on the plot) with its downloads. The
+    /// row renders in this task; the downloads, the stored settings, the curve and the report in
+    /// the next one, so the page can answer between the two renders (issue 14).
+    fn finish(self, result: TrainResult) {
         // The worker stays up: it holds the weights until they are downloaded or replaced.
         self.progress.set(None);
         self.lambdas.set_value(Vec::new());
         let loaded = self.loaded.get_value();
         let current = self.is_current(&result.request.bundle_sha256);
-        let of_test = test_routing(&loaded);
-        let as_routing = |picks: &[u16]| of_test(picks).filter(|_| current);
-        let Some(routing) = as_routing(&result.picks) else {
+        let Some(routing) = test_routing(&loaded)(&result.picks).filter(|_| current) else {
             return self
                 .fail("the finished run belongs to another benchmark and was dropped".to_owned());
         };
         self.running.set(false);
         let csv = vlrb_core::predictions::to_csv(&loaded.bench, &routing);
         let name = self.state.add_upload(&result.entry_name(), routing);
+        leptos::task::spawn_local(async move {
+            web::yield_now().await;
+            self.report(&loaded, &result, name, csv);
+        });
+    }
+
+    /// The finished run's downloads, stored settings, sweep curve and report, for its row `name`.
+    fn report(self, loaded: &Loaded, result: &TrainResult, name: String, csv: String) {
         let stem = upload::file_stem(&name);
         self.predictions.set(Some((format!("{stem}.csv"), csv)));
         self.weights.set(Some(format!("{stem}.weights.json")));
@@ -159,10 +167,11 @@ impl Training {
             ))),
         }
         if result.sweep.len() > 1 {
+            let of_test = test_routing(loaded);
             let points: Option<Vec<_>> = result
                 .sweep
                 .iter()
-                .map(|p| Some((p.lambda.clone(), Arc::new(as_routing(&p.picks)?))))
+                .map(|p| Some((p.lambda.clone(), Arc::new(of_test(&p.picks)?))))
                 .collect();
             self.state.sweep.set(points.map(|points| SweepCurve {
                 entry: name.clone(),
