@@ -11,7 +11,8 @@
 #      submissions and reference routers with their manifest submissions/index.json;
 #   2. content-hashed bundle names: bundles/<stem>-<16 hex of SHA-256>.vlrb, with bundles/index.json's
 #      `file` fields pointing at them (the app fetches bundles/<file>), so a CDN or the service
-#      worker may cache a bundle forever and a release never mixes with a stale one;
+#      worker may cache a bundle forever and a release never mixes with a stale one; the files of
+#      submissions/index.json (verified submissions, reference routers) are renamed the same way;
 #   3. version.json: {"commit": <git HEAD>, "built_at": <UTC, ISO 8601>} (for the footer).
 #
 # Needs the tools of scripts/setup.sh (trunk, wasm-bindgen-cli, node_modules' wasm-opt).
@@ -54,6 +55,24 @@ for entry in index:
     source.rename(bundles / hashed)
     entry["file"] = hashed
 index_path.write_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+# The verified submissions and reference routers likewise: <stem>-<16 hex><suffix>, named so in
+# submissions/index.json (the service worker serves them from its cache on return visits).
+site = Path(sys.argv[1])
+manifest_path = site / "submissions" / "index.json"
+if manifest_path.exists():
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    for entry in manifest:
+        source = site / entry["file"]
+        if not source.exists():
+            continue  # the page reports a listed file that is missing
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+        if source.stem.endswith(f"-{digest}"):
+            continue
+        hashed = source.with_name(f"{source.stem}-{digest}{source.suffix}")
+        source.rename(hashed)
+        entry["file"] = hashed.relative_to(site).as_posix()
+    manifest_path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 PY
 
 commit="$(git rev-parse HEAD)"

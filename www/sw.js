@@ -3,8 +3,9 @@
 // scope is the folder the site is served from (`/`, `/vlrb/`, ...). Copied by Trunk (index.html).
 //
 // - Immutable files, whose names carry a content hash (Trunk's `name-<hex hash>.js`, `_bg.wasm`,
-//   `.css`; scripts/build-site.sh's `bundles/<stem>-<16 hex>.vlrb`): cache first, kept until the
-//   page or bundles/index.json fetched from the network no longer names them.
+//   `.css`; scripts/build-site.sh's `bundles/<stem>-<16 hex>.vlrb` and the submissions'
+//   `<stem>-<16 hex>.csv` or `.jsonl`): cache first, kept until the page, bundles/index.json or
+//   submissions/index.json fetched from the network no longer names them.
 // - Bundles without a hash (development builds: trunk build, scripts/serve.sh): not handled here,
 //   so the browser's HTTP cache and the server decide.
 // - Everything else of the site (index.html, bundles/index.json, submissions, references,
@@ -13,7 +14,9 @@
 
 const IMMUTABLE = 'vlrb-immutable-v1';
 const PAGES = 'vlrb-pages-v1';
-const HASHED = /-[0-9a-f]{12,16}(?:_bg\.wasm|\.js|\.css|\.vlrb)$/;
+const HASHED = /-[0-9a-f]{12,16}(?:_bg\.wasm|\.js|\.css|\.vlrb|\.csv|\.jsonl)$/;
+const APP_FILE = /(?:\.wasm|\.js|\.css)$/;
+const SUBMISSION_FILE = /(?:\.csv|\.jsonl)$/;
 const UNHASHED_BUNDLE = /\.vlrb$/;
 
 self.addEventListener('install', () => self.skipWaiting());
@@ -67,7 +70,8 @@ async function networkFirst(event, request, url) {
         const copy = response.clone();
         const prune = request.mode === 'navigate' && html ? () => pruneAssets(response.clone())
             : url.pathname.endsWith('/bundles/index.json') ? () => pruneBundles(response.clone(), url)
-                : null;
+                : url.pathname.endsWith('/submissions/index.json') ? () => pruneSubmissions(response.clone(), url)
+                    : null;
         const pruning = prune ? prune() : null;
         event.waitUntil(cache.put(key, copy).then(() => pruning));
     }
@@ -77,13 +81,20 @@ async function networkFirst(event, request, url) {
 /** Drops cached app files (JS, wasm, CSS) the page no longer names. */
 async function pruneAssets(page) {
     const html = await page.text();
-    await prune((path) => !path.endsWith('.vlrb') && !html.includes(path.split('/').pop()));
+    await prune((path) => APP_FILE.test(path) && !html.includes(path.split('/').pop()));
 }
 
 /** Drops cached bundles that bundles/index.json no longer lists. */
 async function pruneBundles(indexResponse, indexUrl) {
     const files = (await indexResponse.json()).map((entry) => new URL(entry.file, indexUrl).pathname);
     await prune((path) => path.endsWith('.vlrb') && !files.includes(path));
+}
+
+/** Drops cached submission files that submissions/index.json no longer lists. */
+async function pruneSubmissions(manifestResponse, manifestUrl) {
+    const site = new URL('..', manifestUrl);
+    const files = (await manifestResponse.json()).map((entry) => new URL(entry.file, site).pathname);
+    await prune((path) => SUBMISSION_FILE.test(path) && !files.includes(path));
 }
 
 async function prune(stale) {

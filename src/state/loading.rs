@@ -19,6 +19,9 @@ const INDEX: &str = "bundles/index.json";
 /// The manifest of verified submissions and reference routers (written at build time).
 const SUBMISSIONS: &str = "submissions/index.json";
 
+/// A download begun with [`web::start_fetch`].
+type Fetch = Result<js_sys::Promise, web::WebError>;
+
 /// A decoded benchmark with what the board derives from it once.
 #[derive(Debug, Clone)]
 pub struct Loaded {
@@ -66,8 +69,10 @@ pub enum Phase {
     Failed(String),
 }
 
-/// Reads the list of benchmarks and loads the one the URL names (or the first).
+/// Reads the list of benchmarks and loads the one the URL names (or the first). The submissions'
+/// manifest downloads beside the list, so their files can start as soon as the benchmark is known.
 pub async fn start(state: AppState) {
+    let manifest = web::start_fetch(SUBMISSIONS);
     let text = match web::fetch_text_optional(INDEX).await {
         Ok(Some(text)) => text,
         Ok(None) => {
@@ -93,7 +98,7 @@ pub async fn start(state: AppState) {
                 // The visitor's own benchmarks (IndexedDB) join the picker while this one loads,
                 // so reading them never delays the board.
                 leptos::task::spawn_local(add_stored(state));
-                return load(state, info).await;
+                return load_with(state, info, Some(manifest)).await;
             }
             // The link names no served benchmark: perhaps one of the visitor's own.
             add_stored(state).await;
@@ -134,6 +139,11 @@ async fn add_stored(state: AppState) {
 /// Downloads (or, for a benchmark opened from disk, reads from IndexedDB), decodes and installs
 /// one benchmark with its submissions and stored uploads.
 pub async fn load(state: AppState, info: BenchInfo) {
+    load_with(state, info, None).await
+}
+
+/// [`load`], with the submissions' manifest when its download has already begun.
+async fn load_with(state: AppState, info: BenchInfo, manifest: Option<Fetch>) {
     let generation = begin(state, &info);
     let current = move || state.load_generation.get_value() == generation;
     let t_start = web::now_ms();
@@ -144,7 +154,7 @@ pub async fn load(state: AppState, info: BenchInfo) {
         let name = info.name.clone();
         leptos::task::spawn_local(async move {
             // The receiver is gone only when the load failed or was replaced: nothing to keep.
-            let _ = sender.send(fetch_submissions(&name).await);
+            let _ = sender.send(fetch_submissions(&name, manifest).await);
         });
         receiver
     });
@@ -351,10 +361,15 @@ pub struct SubmissionFiles {
     errors: Vec<String>,
 }
 
-/// Downloads the manifest, then every file it lists for benchmark `name` at once.
-async fn fetch_submissions(name: &str) -> SubmissionFiles {
+/// Downloads the manifest (unless its download has begun), then every file it lists for benchmark
+/// `name` at once.
+async fn fetch_submissions(name: &str, manifest: Option<Fetch>) -> SubmissionFiles {
     let mut errors = Vec::new();
-    let list = match web::fetch_text_optional(SUBMISSIONS).await {
+    let manifest = match manifest.unwrap_or_else(|| web::start_fetch(SUBMISSIONS)) {
+        Ok(fetch) => web::text_optional(fetch, SUBMISSIONS).await,
+        Err(e) => Err(e),
+    };
+    let list = match manifest {
         Ok(None) => Vec::new(),
         Ok(Some(text)) => match serde_json::from_str::<Vec<SubmissionInfo>>(&text) {
             Ok(list) => list,
