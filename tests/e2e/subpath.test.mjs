@@ -82,17 +82,25 @@ await suite(import.meta.url, async (env) => {
         await page.reload();
         await waitReady(page);
         const bundlePath = `${BASE}bundles/${demo.file}`;
+        // The demo's reference routers, named by content hash by build-site.sh.
+        const manifest = JSON.parse(readFileSync(join(site, 'submissions/index.json'), 'utf8'));
+        const references = manifest.filter((s) => s.bench === demo.name).map((s) => `${BASE}${s.file}`);
+        assert(references.length > 0 && references.every((p) => /-[0-9a-f]{16}\.(csv|jsonl)$/.test(p)),
+            `the demo's submission files are not content-hashed: ${references.join(', ')}`);
         const cached = await page.evaluate(async () => (await (await caches.open('vlrb-immutable-v1')).keys()).map((r) => new URL(r.url).pathname));
-        for (const want of [bundlePath, /_bg\.wasm$/, /\.js$/, /\.css$/]) {
+        for (const want of [bundlePath, ...references, /_bg\.wasm$/, /\.js$/, /\.css$/]) {
             assert(cached.some((p) => (typeof want === 'string' ? p === want : want.test(p) && /-[0-9a-f]{12,16}[._]/.test(p))),
                 `the cache lacks ${want}: ${cached.join(', ')}`);
         }
-        const fetchedBefore = requests.filter((r) => r.path === bundlePath).length;
+        const immutable = [bundlePath, ...references];
+        const fetchedBefore = requests.length;
         await page.reload();
         await waitReady(page);
         const readyMs = Number.parseFloat(await page.getAttribute('main', 'data-ready-ms'));
-        const fetchedAfter = requests.filter((r) => r.path === bundlePath).length;
-        assert(fetchedAfter === fetchedBefore, `the visit fetched ${bundlePath} again (${fetchedAfter - fetchedBefore} times)`);
+        const refetched = requests.slice(fetchedBefore).filter((r) => immutable.includes(r.path)).map((r) => r.path);
+        assert(refetched.length === 0, `the visit fetched again: ${refetched.join(', ')}`);
+        const referenceRows = (await board(page)).filter((r) => manifest.some((s) => s.bench === demo.name && s.meta.name === r.entry));
+        assert(referenceRows.length === references.length, `${referenceRows.length} of the ${references.length} reference rows on the board`);
         measure(`${demo.name} under ${BASE}, service worker warm: interactive at ${readyMs.toFixed(0)} ms (${await page.getAttribute('main', 'data-load-timings')})`);
         await context.setOffline(true);
         const answered = requests.length;
