@@ -143,17 +143,18 @@ impl Training {
                 .fail("the finished run belongs to another benchmark and was dropped".to_owned());
         };
         self.running.set(false);
-        let csv = vlrb_core::predictions::to_csv(&loaded.bench, &routing);
-        let name = self.state.add_upload(&result.entry_name(), routing);
+        let name = self.state.add_upload(&result.entry_name(), routing.clone());
         leptos::task::spawn_local(async move {
             web::yield_now().await;
-            self.report(&loaded, &result, name, csv);
+            self.report(&loaded, &result, name, &routing);
         });
     }
 
-    /// The finished run's downloads, stored settings, sweep curve and report, for its row `name`.
-    fn report(self, loaded: &Loaded, result: &TrainResult, name: String, csv: String) {
+    /// The finished run's downloads, stored settings, sweep curve and report, for its row `name`
+    /// with these test picks.
+    fn report(self, loaded: &Loaded, result: &TrainResult, name: String, routing: &Routing) {
         let stem = upload::file_stem(&name);
+        let csv = vlrb_core::predictions::to_csv(&loaded.bench, routing);
         self.predictions.set(Some((format!("{stem}.csv"), csv)));
         self.weights.set(Some(format!("{stem}.weights.json")));
         let run = StoredRun {
