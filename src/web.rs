@@ -136,24 +136,19 @@ pub async fn fetch_bytes(
         .get_reader()
         .dyn_into()
         .map_err(|e: js_sys::Object| fail(e.into()))?;
-    let mut out = Vec::with_capacity(total.unwrap_or(0).min(1 << 30) as usize);
     progress(0, total);
-    loop {
-        let chunk = JsFuture::from(reader.read()).await.map_err(fail)?;
-        if Reflect::get(&chunk, &"done".into())
-            .map_err(fail)?
-            .as_bool()
-            != Some(false)
-        {
-            break;
+    let capacity = total.unwrap_or(0).min(1 << 30) as usize;
+    vlrb_web_decode::read_all(&reader, capacity, None, |received| {
+        progress(received as u64, total)
+    })
+    .await
+    .map_err(|e| match e {
+        vlrb_web_decode::StreamError::Failed(e) => fail(e),
+        // No limit was set.
+        vlrb_web_decode::StreamError::TooLong => {
+            fail(JsValue::from_str("the download is too long"))
         }
-        let bytes = Uint8Array::new(&Reflect::get(&chunk, &"value".into()).map_err(fail)?);
-        let start = out.len();
-        out.resize(start + bytes.length() as usize, 0);
-        bytes.copy_to(&mut out[start..]);
-        progress(out.len() as u64, total);
-    }
-    Ok(out)
+    })
 }
 
 /// Fetches a same-origin URL as text; `Ok(None)` when it does not exist (HTTP 404).

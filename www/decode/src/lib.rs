@@ -85,25 +85,51 @@ async fn inflate(body: &Uint8Array, header: &Header) -> Inflated {
     let stream = source.pipe_through(decompressor.unchecked_ref::<web_sys::ReadableWritablePair>());
     let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
     let limit = header.raw_len as usize;
-    let mut raw = Vec::with_capacity(limit);
+    match read_all(&reader, limit, Some(limit), |_| {}).await {
+        Ok(raw) => Inflated::Done(raw),
+        Err(_) => Inflated::Refused,
+    }
+}
+
+/// Why a byte stream could not be read to its end.
+#[derive(Debug, thiserror::Error)]
+pub enum StreamError {
+    /// The stream failed: the browser's error.
+    #[error("the stream failed: {0:?}")]
+    Failed(JsValue),
+    /// It held more bytes than allowed (reading stopped there and the stream was cancelled).
+    #[error("the stream holds more bytes than allowed")]
+    TooLong,
+}
+
+/// Reads a byte stream to its end into one buffer (`capacity` bytes reserved up front), calling
+/// `on_chunk` with the count read so far after each chunk. Past `limit` bytes (when given) it stops
+/// and cancels the stream, so a decompression bomb or an oversized download goes no further.
+pub async fn read_all(
+    reader: &web_sys::ReadableStreamDefaultReader,
+    capacity: usize,
+    limit: Option<usize>,
+    mut on_chunk: impl FnMut(usize),
+) -> std::result::Result<Vec<u8>, StreamError> {
+    let mut out = Vec::with_capacity(capacity);
     loop {
-        let Ok(chunk) = JsFuture::from(reader.read()).await else {
-            return Inflated::Refused;
-        };
-        if Reflect::get(&chunk, &"done".into()).map_or(true, |d| d.as_bool() != Some(false)) {
-            return Inflated::Done(raw);
+        let chunk = JsFuture::from(reader.read())
+            .await
+            .map_err(StreamError::Failed)?;
+        let done = Reflect::get(&chunk, &"done".into()).map_err(StreamError::Failed)?;
+        if done.as_bool() != Some(false) {
+            return Ok(out);
         }
-        let Ok(value) = Reflect::get(&chunk, &"value".into()) else {
-            return Inflated::Refused;
-        };
+        let value = Reflect::get(&chunk, &"value".into()).map_err(StreamError::Failed)?;
         let bytes = Uint8Array::new(&value);
-        let start = raw.len();
+        let start = out.len();
         let end = start + bytes.length() as usize;
-        if end > limit {
+        if limit.is_some_and(|limit| end > limit) {
             let _ = reader.cancel();
-            return Inflated::Refused;
+            return Err(StreamError::TooLong);
         }
-        raw.resize(end, 0);
-        bytes.copy_to(&mut raw[start..end]);
+        out.resize(end, 0);
+        bytes.copy_to(&mut out[start..end]);
+        on_chunk(end);
     }
 }
