@@ -439,9 +439,9 @@ impl WorkerHandle {
         self.worker.terminate();
     }
 
-    /// Stops handling the worker's messages now and ends it once the page is idle (within
-    /// [`END_WITHIN_MS`]). Ending a worker frees its memory, which holds up the page's own allocations
-    /// for tens of milliseconds (BENCHMARKS.md, issue 14): not while a finished run renders.
+    /// Stops handling the worker's messages now and ends it once the page is idle (within two
+    /// seconds). Ending a worker frees its memory, which holds up the page's own allocations for
+    /// tens of milliseconds (BENCHMARKS.md, issue 14): not while a finished run renders.
     pub fn end_when_idle(self) {
         self.worker.set_onmessage(None);
         self.worker.set_onerror(None);

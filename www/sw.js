@@ -8,8 +8,9 @@
 //   submissions/index.json fetched from the network no longer names them.
 // - Bundles without a hash (development builds: trunk build, scripts/serve.sh): not handled here,
 //   so the browser's HTTP cache and the server decide.
-// - Everything else of the site (index.html, bundles/index.json, submissions, references,
-//   version.json, the training worker's files): network first, the cached copy when offline.
+// - Everything else of the site (index.html, bundles/index.json, submissions/index.json, the
+//   submissions and references of a development build, version.json, the training worker's
+//   files): network first, the cached copy when offline.
 'use strict';
 
 const IMMUTABLE = 'vlrb-immutable-v1';
