@@ -43,35 +43,36 @@ python3 - "$out" <<'PY'
 import hashlib, json, sys
 from pathlib import Path
 
-bundles = Path(sys.argv[1]) / "bundles"
+site = Path(sys.argv[1])
+
+
+def by_hash(source: Path) -> Path:
+    """Renames a file to <stem>-<16 hex of its SHA-256><suffix> (unless it is already named so, as
+    in an earlier site given to --from) and gives its new path."""
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    if source.stem.endswith(f"-{digest}"):
+        return source
+    hashed = source.with_name(f"{source.stem}-{digest}{source.suffix}")
+    source.rename(hashed)
+    return hashed
+
+
+bundles = site / "bundles"
 index_path = bundles / "index.json"
 index = json.loads(index_path.read_text(encoding="utf-8"))
 for entry in index:
-    source = bundles / entry["file"]
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
-    if source.stem.endswith(f"-{digest}"):
-        continue  # already named by its hash (--from an earlier site)
-    hashed = f"{source.stem}-{digest}{source.suffix}"
-    source.rename(bundles / hashed)
-    entry["file"] = hashed
+    entry["file"] = by_hash(bundles / entry["file"]).name
 index_path.write_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
-# The verified submissions and reference routers likewise: <stem>-<16 hex><suffix>, named so in
-# submissions/index.json (the service worker serves them from its cache on return visits).
-site = Path(sys.argv[1])
+# The verified submissions and reference routers likewise, named so in submissions/index.json
+# (the service worker serves them from its cache on return visits).
 manifest_path = site / "submissions" / "index.json"
 if manifest_path.exists():
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     for entry in manifest:
         source = site / entry["file"]
-        if not source.exists():
-            continue  # the page reports a listed file that is missing
-        digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
-        if source.stem.endswith(f"-{digest}"):
-            continue
-        hashed = source.with_name(f"{source.stem}-{digest}{source.suffix}")
-        source.rename(hashed)
-        entry["file"] = hashed.relative_to(site).as_posix()
+        if source.exists():  # else the page reports a listed file that is missing
+            entry["file"] = by_hash(source).relative_to(site).as_posix()
     manifest_path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 PY
 
