@@ -46,6 +46,8 @@ run "submission verifier" sh -c 'cargo build --bin vlrb && VLRB_BIN="${CARGO_TAR
 # The official toolkit's loaders (numpy, pandas, pickle) read `vlrb export` of each shipped bundle.
 run "toolkit loaders on vlrb export" sh -c 'cargo build --bin vlrb && python3 tests/python/test_toolkit_export.py "${CARGO_TARGET_DIR:-target}/debug/vlrb"'
 run "core fixture tests in headless Chromium" cargo test -p vlrb-core --target wasm32-unknown-unknown --test fixture
+# The CPU kernels and the embeddings' decoding at simd128 give the native bits (the checksum).
+run "CPU kernels at simd128 in headless Chromium" cargo test -p vlrb-core --target wasm32-unknown-unknown --test lanes
 # The page's and the worker's bundle decode (the browser's SHA-256 and inflate) against the core's.
 run "browser bundle decode against the core in headless Chromium" cargo test -p vlrb-web-decode --target wasm32-unknown-unknown --test decode
 # crates/gpu/webdriver.json starts Chromium with --enable-unsafe-webgpu (SwiftShader); no adapter fails.

@@ -2,13 +2,15 @@
 //! token counts, embedding sets and provenance. Everything is keyed by id; positions follow the
 //! protocol's orders (models: sorted ids; samples: meta order).
 
+mod embeddings;
 mod projected;
 mod questions;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-pub use projected::Projected;
+pub use embeddings::{EmbeddingData, EmbeddingSet, Modality, RowDecoder};
+pub use projected::{Projected, ProjectedRows};
 pub use questions::Questions;
 
 /// A candidate model of the routing pool.
@@ -259,85 +261,6 @@ pub struct Tokens {
     pub input: Vec<u32>,
     /// Output tokens per (sample, model), row-major N x K.
     pub output: Vec<u32>,
-}
-
-/// The modality an embedding set encodes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Modality {
-    /// Text (prompt) embedding.
-    Text,
-    /// Image embedding.
-    Vision,
-}
-
-impl Modality {
-    /// Lower-case name (`text`, `vision`): the official layout's folder name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Modality::Text => "text",
-            Modality::Vision => "vision",
-        }
-    }
-}
-
-/// How an embedding set's numbers are stored in the bundle.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum EmbeddingData {
-    /// Full precision, row-major N x dim.
-    F32(Vec<f32>),
-    /// IEEE half precision bits, row-major N x dim.
-    F16(Vec<u16>),
-    /// A projection plus int8 codes ([`Projected`], fitted by [`crate::compress`]).
-    Projected(Projected),
-}
-
-/// One named set of per-sample embeddings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EmbeddingSet {
-    /// Encoder name (e.g. `bge-m3`): the parquet file's stem in the official layout.
-    pub name: String,
-    /// What it embeds.
-    pub modality: Modality,
-    /// Width of a row.
-    pub dim: usize,
-    /// The stored numbers.
-    pub data: EmbeddingData,
-    /// Largest absolute difference between stored-then-decoded values and the source values.
-    pub max_abs_error: f32,
-}
-
-impl EmbeddingSet {
-    /// Stores full-precision rows.
-    pub fn from_f32(name: &str, modality: Modality, dim: usize, values: Vec<f32>) -> EmbeddingSet {
-        EmbeddingSet {
-            name: name.to_owned(),
-            modality,
-            dim,
-            data: EmbeddingData::F32(values),
-            max_abs_error: 0.0,
-        }
-    }
-
-    /// The decoded row-major N x dim matrix: exactly what routers train on and `export` writes.
-    pub fn decode(&self) -> Vec<f32> {
-        match &self.data {
-            EmbeddingData::F32(v) => v.clone(),
-            EmbeddingData::F16(v) => v
-                .iter()
-                .map(|&h| half::f16::from_bits(h).to_f32())
-                .collect(),
-            EmbeddingData::Projected(p) => p.decode(self.dim),
-        }
-    }
-
-    /// Number of stored values.
-    fn stored_len(&self) -> usize {
-        match &self.data {
-            EmbeddingData::F32(v) => v.len(),
-            EmbeddingData::F16(v) => v.len(),
-            EmbeddingData::Projected(p) => p.rows(self.dim).map_or(0, |rows| rows * self.dim),
-        }
-    }
 }
 
 /// Where a benchmark comes from and under which terms it is shipped.

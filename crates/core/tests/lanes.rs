@@ -5,6 +5,7 @@
 //! widths, and a checksum of the product's bits that native and wasm runs both assert.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
+use vlrb_core::model::Projected;
 use vlrb_core::routers::Control;
 use vlrb_core::routers::compute::{AdamStep, Compute, Cpu, Gemm};
 use vlrb_core::routers::features::Matrix;
@@ -240,4 +241,60 @@ fn an_mlp_fit_gives_the_same_network_at_every_width() {
             nets[0].biases.iter().map(|w| bits(w)).collect::<Vec<_>>()
         );
     }
+}
+
+/// The projected embeddings' decoding, as a plain loop: the mean, then each component's
+/// step-scaled code times its basis vector, components in order, zero coefficients skipped.
+fn decode_reference(p: &Projected, dim: usize) -> Vec<f32> {
+    let rows = p.codes.len() / p.components;
+    let mut out = Vec::new();
+    for i in 0..rows {
+        let mut row = p.mean.clone();
+        for c in 0..p.components {
+            let a = p.codes[c * rows + i] as f32 * p.steps[c];
+            if a == 0.0 {
+                continue;
+            }
+            for (t, x) in row.iter_mut().enumerate() {
+                let b = half::f16::from_bits(p.basis[c * dim + t]).to_f32();
+                *x += a * b;
+            }
+        }
+        out.extend(row);
+    }
+    out
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn projected_decoding_has_the_plain_loops_bits_at_every_width() {
+    // 37 columns: whole registers at every width plus a tail; zero codes take the skip.
+    let (rows, dim, components) = (23, 37, 6);
+    let codes: Vec<i8> = random(rows * components, 21)
+        .iter()
+        .enumerate()
+        .map(|(i, v)| if i % 5 == 0 { 0 } else { (v * 127.0) as i8 })
+        .collect();
+    let p = Projected {
+        components,
+        mean: random(dim, 22),
+        basis: random(components * dim, 23)
+            .iter()
+            .map(|&v| half::f16::from_f32(v).to_bits())
+            .collect(),
+        steps: random(components, 24)
+            .iter()
+            .map(|v| v.abs() / 64.0)
+            .collect(),
+        codes,
+    };
+    let want = bits(&decode_reference(&p, dim));
+    for width in Width::available() {
+        assert_eq!(bits(&p.decode_with(width, dim)), want, "{width:?}");
+        let rows = p.row_decoder(width, dim).unwrap();
+        let mut row = vec![0.0; dim];
+        rows.decode_row(7, &mut row);
+        assert_eq!(bits(&row), want[7 * dim..8 * dim], "{width:?} row 7");
+    }
+    assert!(p.row_decoder(Width::Scalar, dim + 1).is_none());
 }

@@ -3,7 +3,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 use vlrb_core::baselines::{cheapest_correct, oracle_pick};
-use vlrb_core::model::{BitMatrix, CostBounds, EmbeddingSet, Modality, Model, Provenance, Samples};
+use vlrb_core::compress::compress;
+use vlrb_core::model::{
+    BitMatrix, CostBounds, EmbeddingData, EmbeddingSet, Modality, Model, Provenance, Samples,
+};
 use vlrb_core::routers::compute::Cpu;
 use vlrb_core::routers::features::{Fusion, fuse};
 use vlrb_core::routers::rng::SplitMix64;
@@ -173,6 +176,59 @@ fn normalize_concat_gives_unit_blocks() {
         data.train
             .iter()
             .all(|&i| bench.samples.split[i] == Split::Train)
+    );
+}
+
+/// Each row scaled to unit L2 norm in f64 (a zero row stays zero), as a plain loop.
+fn unit_rows(values: &[f32], dim: usize) -> Vec<f32> {
+    let mut out = Vec::with_capacity(values.len());
+    for row in values.chunks(dim) {
+        let sum: f64 = row.iter().map(|&v| v as f64 * v as f64).sum();
+        let norm = if sum == 0.0 { 1.0 } else { sum.sqrt() };
+        out.extend(row.iter().map(|&v| (v as f64 / norm) as f32));
+    }
+    out
+}
+
+#[test]
+fn fused_rows_equal_each_set_decoded_normalized_and_joined() {
+    let mut bench = perfect_bench(60, 5, 9);
+    // Stored compactly: text in half precision, vision as a projection with int8 codes.
+    let text = &bench.embeddings[0];
+    let half_bits = text
+        .decode()
+        .iter()
+        .map(|&v| half::f16::from_f32(v).to_bits())
+        .collect();
+    bench.embeddings[0].data = EmbeddingData::F16(half_bits);
+    let train = bench.samples.rows_in(Split::Train);
+    bench.embeddings[1] = compress(&bench.embeddings[1], &train, 2);
+    assert!(matches!(
+        bench.embeddings[1].data,
+        EmbeddingData::Projected(_)
+    ));
+    let (t, v) = (&bench.embeddings[0], &bench.embeddings[1]);
+    let (tu, vu) = (unit_rows(&t.decode(), t.dim), unit_rows(&v.decode(), v.dim));
+    let mut want = Vec::new();
+    for i in 0..bench.num_samples() {
+        want.extend_from_slice(&tu[i * t.dim..(i + 1) * t.dim]);
+        want.extend_from_slice(&vu[i * v.dim..(i + 1) * v.dim]);
+    }
+    let bits = |x: &[f32]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    assert_eq!(
+        bits(&fuse(&bench, Fusion::Concat).unwrap().data),
+        bits(&want)
+    );
+    assert_eq!(
+        bits(&fuse(&bench, Fusion::Image).unwrap().data),
+        bits(&v.decode())
+    );
+    // A set whose rows do not match the samples is named, not read out of bounds.
+    bench.embeddings[0].data = EmbeddingData::F32(vec![0.0; 59 * 5]);
+    let err = fuse(&bench, Fusion::Text).unwrap_err().to_string();
+    assert!(
+        err.contains("onehot") && err.contains("60 rows of 5"),
+        "{err}"
     );
 }
 

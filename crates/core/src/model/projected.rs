@@ -14,6 +14,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::routers::simd::{Width, axpy};
+
 /// A projected, int8-quantized embedding set (see [`crate::compress`] for how it is fitted).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Projected {
@@ -86,31 +88,82 @@ impl Projected {
         consistent.then(|| self.codes.len() / r)
     }
 
-    /// The decoded row-major rows x dim matrix (empty when the parts are inconsistent).
+    /// The decoded row-major rows x dim matrix (empty when the parts are inconsistent), at the
+    /// widest SIMD width here.
     pub fn decode(&self, dim: usize) -> Vec<f32> {
-        let Some(rows) = self.rows(dim) else {
+        self.decode_with(Width::detect(), dim)
+    }
+
+    /// [`Projected::decode`] at a given SIMD width (scalar where it is not available here); every
+    /// width gives the same bits.
+    pub fn decode_with(&self, width: Width, dim: usize) -> Vec<f32> {
+        let Some(rows) = self.row_decoder(width, dim) else {
             return Vec::new();
         };
-        let basis: Vec<f32> = self
+        let mut out = vec![0.0; rows.len() * dim];
+        for (i, row) in out.chunks_exact_mut(dim).enumerate() {
+            rows.decode_row(i, row);
+        }
+        out
+    }
+
+    /// The rows decoded one at a time at `width` (the basis widened to f32 once), or `None` when
+    /// the parts are inconsistent with `dim`.
+    pub fn row_decoder(&self, width: Width, dim: usize) -> Option<ProjectedRows<'_>> {
+        let rows = self.rows(dim).filter(|_| dim > 0)?;
+        let basis = self
             .basis
             .iter()
             .map(|&h| half::f16::from_bits(h).to_f32())
             .collect();
-        let mut out = Vec::with_capacity(rows * dim);
-        for i in 0..rows {
-            out.extend_from_slice(&self.mean);
-            let row = &mut out[i * dim..(i + 1) * dim];
-            for c in 0..self.components {
-                let a = self.codes[c * rows + i] as f32 * self.steps[c];
-                if a == 0.0 {
-                    continue;
-                }
-                for (x, &b) in row.iter_mut().zip(&basis[c * dim..(c + 1) * dim]) {
-                    *x += a * b;
-                }
+        Some(ProjectedRows {
+            parts: self,
+            basis,
+            rows,
+            dim,
+            width,
+        })
+    }
+}
+
+/// A [`Projected`] set decoded one row at a time (see [`Projected::row_decoder`]).
+#[derive(Debug, Clone)]
+pub struct ProjectedRows<'a> {
+    parts: &'a Projected,
+    /// The basis as f32, r x dim row-major.
+    basis: Vec<f32>,
+    rows: usize,
+    dim: usize,
+    width: Width,
+}
+
+impl ProjectedRows<'_> {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    /// True when the set has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// Writes row `i` into `out[..dim]`: the mean plus each component's step-scaled code times its
+    /// basis vector, components in order, each product rounded before its add.
+    ///
+    /// # Panics
+    /// When `i` is not below [`ProjectedRows::len`] or `out` is shorter than a row.
+    pub fn decode_row(&self, i: usize, out: &mut [f32]) {
+        let (p, dim) = (self.parts, self.dim);
+        assert!(i < self.rows, "row {i} of {}", self.rows);
+        let row = &mut out[..dim];
+        row.copy_from_slice(&p.mean);
+        for (c, basis) in self.basis.chunks_exact(dim).enumerate() {
+            let a = p.codes[c * self.rows + i] as f32 * p.steps[c];
+            if a != 0.0 {
+                axpy(self.width, a, basis, row);
             }
         }
-        out
     }
 }
 

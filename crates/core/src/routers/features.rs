@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::{Benchmark, Modality};
+use crate::model::{Benchmark, Modality, RowDecoder};
 
 /// How the two modalities are fused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -98,51 +98,63 @@ fn l2_normalize(row: &mut [f32]) {
     }
 }
 
-/// Fuses the bundle's embeddings for every sample (N rows).
+/// Fuses the bundle's embeddings for every sample (N rows), decoding each value straight into
+/// the fused matrix.
 pub fn fuse(bench: &Benchmark, fusion: Fusion) -> Result<Matrix> {
-    let get = |m: Modality| {
-        bench.embedding_of(m).ok_or_else(|| {
+    let n = bench.num_samples();
+    let decoder = |m: Modality| {
+        let set = bench.embedding_of(m).ok_or_else(|| {
             Error::Value(format!(
                 "benchmark {} has no {} embeddings, needed by --features {}",
                 bench.name,
                 m.as_str(),
                 fusion.as_str()
             ))
+        })?;
+        let rows = set.row_decoder().filter(|rows| rows.len() == n);
+        rows.map(|rows| (rows, set.dim)).ok_or_else(|| {
+            Error::Value(format!(
+                "benchmark {}: the {} embeddings ({}) do not hold {n} rows of {} values",
+                bench.name,
+                m.as_str(),
+                set.name,
+                set.dim
+            ))
         })
     };
-    let n = bench.num_samples();
-    match fusion {
-        Fusion::Text | Fusion::Image => {
-            let set = get(if fusion == Fusion::Text {
-                Modality::Text
-            } else {
-                Modality::Vision
-            })?;
-            Ok(Matrix {
-                rows: n,
-                cols: set.dim,
-                data: set.decode(),
-            })
+    let sets = match fusion {
+        Fusion::Text => vec![decoder(Modality::Text)?],
+        Fusion::Image => vec![decoder(Modality::Vision)?],
+        Fusion::Concat => vec![decoder(Modality::Text)?, decoder(Modality::Vision)?],
+    };
+    let normalize = fusion == Fusion::Concat;
+    let cols: usize = sets.iter().map(|(_, dim)| dim).sum();
+    let mut data = vec![0.0; n * cols];
+    for (i, row) in data.chunks_exact_mut(cols.max(1)).enumerate() {
+        fuse_row(&sets, normalize, i, row);
+    }
+    Ok(Matrix {
+        rows: n,
+        cols,
+        data,
+    })
+}
+
+/// Writes sample `i`'s fused row: each set's decoded row in turn, L2-normalised when `normalize`.
+///
+/// Never inlined: browsers run a wasm function in baseline code until it has been called often
+/// enough to be optimised, and a loop cannot switch mid-call, so the per-row work must be a call of
+/// its own (inlined into one long loop it ran about four times slower in Chromium).
+#[inline(never)]
+fn fuse_row(sets: &[(RowDecoder, usize)], normalize: bool, i: usize, row: &mut [f32]) {
+    let mut at = 0;
+    for (rows, dim) in sets {
+        let part = &mut row[at..at + dim];
+        rows.decode_row(i, part);
+        if normalize {
+            l2_normalize(part);
         }
-        Fusion::Concat => {
-            let (t, v) = (get(Modality::Text)?, get(Modality::Vision)?);
-            let (mut td, mut vd) = (t.decode(), v.decode());
-            let cols = t.dim + v.dim;
-            let mut data = Vec::with_capacity(n * cols);
-            for i in 0..n {
-                let tr = &mut td[i * t.dim..(i + 1) * t.dim];
-                l2_normalize(tr);
-                data.extend_from_slice(tr);
-                let vr = &mut vd[i * v.dim..(i + 1) * v.dim];
-                l2_normalize(vr);
-                data.extend_from_slice(vr);
-            }
-            Ok(Matrix {
-                rows: n,
-                cols,
-                data,
-            })
-        }
+        at += dim;
     }
 }
 
@@ -163,16 +175,12 @@ impl Scaler {
         let n = rows.len().max(1) as f64;
         let mut mean = vec![0.0f64; d];
         for &i in rows {
-            for (m, &v) in mean.iter_mut().zip(x.row(i)) {
-                *m += v as f64;
-            }
+            add_row(&mut mean, x.row(i));
         }
         mean.iter_mut().for_each(|m| *m /= n);
         let mut var = vec![0.0f64; d];
         for &i in rows {
-            for ((s, &v), m) in var.iter_mut().zip(x.row(i)).zip(&mean) {
-                *s += (v as f64 - m) * (v as f64 - m);
-            }
+            add_squared_deviations(&mut var, x.row(i), &mean);
         }
         let std = var
             .iter()
@@ -190,10 +198,32 @@ impl Scaler {
     /// Standardises every row of `x` in place.
     pub fn apply(&self, x: &mut Matrix) {
         for row in x.data.chunks_exact_mut(x.cols.max(1)) {
-            for ((v, m), s) in row.iter_mut().zip(&self.mean).zip(&self.std) {
-                *v = (*v - m) / s;
-            }
+            self.standardize(row);
         }
+    }
+
+    /// Standardises one row in place (a call of its own, as [`fuse_row`] says why).
+    #[inline(never)]
+    fn standardize(&self, row: &mut [f32]) {
+        for ((v, m), s) in row.iter_mut().zip(&self.mean).zip(&self.std) {
+            *v = (*v - m) / s;
+        }
+    }
+}
+
+/// `sum[c] += row[c]` in f64 (a call of its own, as [`fuse_row`] says why).
+#[inline(never)]
+fn add_row(sum: &mut [f64], row: &[f32]) {
+    for (s, &v) in sum.iter_mut().zip(row) {
+        *s += v as f64;
+    }
+}
+
+/// `sum[c] += (row[c] - mean[c])^2` in f64 (a call of its own, as [`fuse_row`] says why).
+#[inline(never)]
+fn add_squared_deviations(sum: &mut [f64], row: &[f32], mean: &[f64]) {
+    for ((s, &v), m) in sum.iter_mut().zip(row).zip(mean) {
+        *s += (v as f64 - m) * (v as f64 - m);
     }
 }
 

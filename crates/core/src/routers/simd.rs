@@ -76,6 +76,51 @@ pub(crate) fn run_at<R>(width: Width, f: impl FnOnce() -> R) -> R {
     }
 }
 
+/// `y[t] = y[t] + a * x[t]` for every `t` of the shorter slice, vectorised across `t` at `width`
+/// (scalar where it is not available). The product is rounded before the add (never fused), so
+/// every width gives the same bits.
+pub fn axpy(width: Width, a: f32, x: &[f32], y: &mut [f32]) {
+    // SAFETY: each arm runs at a width that is available here (checked in the guard, or enabled
+    // for the whole wasm build).
+    unsafe {
+        match width {
+            #[cfg(target_arch = "x86_64")]
+            Width::Avx2 if width.is_available() => Avx2::vectorize(|| axpy_lanes::<Avx2>(a, x, y)),
+            #[cfg(target_arch = "x86_64")]
+            Width::Avx512 if width.is_available() => {
+                Avx512::vectorize(|| axpy_lanes::<Avx512>(a, x, y))
+            }
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            Width::Simd128 => axpy_lanes::<Simd128>(a, x, y),
+            _ => axpy_lanes::<Scalar>(a, x, y),
+        }
+    }
+}
+
+/// [`axpy`] at `L`'s width: whole registers, then the tail one float at a time.
+///
+/// # Safety
+/// Inside `L::vectorize`.
+#[inline(always)]
+unsafe fn axpy_lanes<L: Lanes>(a: f32, x: &[f32], y: &mut [f32]) {
+    let n = x.len().min(y.len());
+    let whole = n - n % L::N;
+    // SAFETY: every register read and written lies below `whole <= n`, within both slices.
+    unsafe {
+        let av = L::splat(a);
+        for t in (0..whole).step_by(L::N) {
+            let p = y.as_mut_ptr().add(t);
+            L::store(
+                p,
+                L::add(L::load(p), L::mul(av, L::load(x.as_ptr().add(t)))),
+            );
+        }
+    }
+    for (yt, xt) in y[whole..n].iter_mut().zip(&x[whole..n]) {
+        *yt += a * xt;
+    }
+}
+
 /// One register of f32 lanes and the few operations the kernels use. Implementors are marker
 /// types; the `unsafe` operations may only run inside [`Lanes::vectorize`], which a caller may
 /// only reach for a [`Width`] that [`Width::is_available`].
