@@ -66,14 +66,8 @@ impl EmbeddingSet {
     /// The decoded row-major N x dim matrix: exactly what routers train on and `export` writes
     /// (empty when the stored parts are inconsistent, which a validated benchmark never is).
     pub fn decode(&self) -> Vec<f32> {
-        let Some(rows) = self.row_decoder() else {
-            return Vec::new();
-        };
-        let mut out = vec![0.0; rows.len() * self.dim];
-        for (i, row) in out.chunks_exact_mut(self.dim.max(1)).enumerate() {
-            rows.decode_row(i, row);
-        }
-        out
+        self.row_decoder()
+            .map_or_else(Vec::new, |rows| rows.decode_all())
     }
 
     /// The set decoded one row at a time, at the widest SIMD width here (`None` when the stored
@@ -135,6 +129,23 @@ impl RowDecoder<'_> {
     /// True when the set has no rows.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Width of a row.
+    pub fn dim(&self) -> usize {
+        match self {
+            RowDecoder::F32 { dim, .. } | RowDecoder::F16 { dim, .. } => *dim,
+            RowDecoder::Projected(p) => p.dim(),
+        }
+    }
+
+    /// Every row decoded: the row-major `len() x dim()` matrix.
+    pub fn decode_all(&self) -> Vec<f32> {
+        let mut out = vec![0.0; self.len() * self.dim()];
+        for (i, row) in out.chunks_exact_mut(self.dim()).enumerate() {
+            self.decode_row(i, row);
+        }
+        out
     }
 
     /// Writes row `i` (`dim` values) into `out[..dim]`.

@@ -14,6 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::embeddings::RowDecoder;
 use crate::routers::simd::{Width, axpy};
 
 /// A projected, int8-quantized embedding set (see [`crate::compress`] for how it is fitted).
@@ -88,23 +89,11 @@ impl Projected {
         consistent.then(|| self.codes.len() / r)
     }
 
-    /// The decoded row-major rows x dim matrix (empty when the parts are inconsistent), at the
-    /// widest SIMD width here.
+    /// The decoded row-major rows x dim matrix at the widest SIMD width here (empty when the
+    /// parts are inconsistent).
     pub fn decode(&self, dim: usize) -> Vec<f32> {
-        self.decode_with(Width::detect(), dim)
-    }
-
-    /// [`Projected::decode`] at a given SIMD width (scalar where it is not available here); every
-    /// width gives the same bits.
-    pub fn decode_with(&self, width: Width, dim: usize) -> Vec<f32> {
-        let Some(rows) = self.row_decoder(width, dim) else {
-            return Vec::new();
-        };
-        let mut out = vec![0.0; rows.len() * dim];
-        for (i, row) in out.chunks_exact_mut(dim).enumerate() {
-            rows.decode_row(i, row);
-        }
-        out
+        self.row_decoder(Width::detect(), dim)
+            .map_or_else(Vec::new, |rows| RowDecoder::Projected(rows).decode_all())
     }
 
     /// The rows decoded one at a time at `width` (the basis widened to f32 once), or `None` when
@@ -146,6 +135,11 @@ impl ProjectedRows<'_> {
     /// True when the set has no rows.
     pub fn is_empty(&self) -> bool {
         self.rows == 0
+    }
+
+    /// Width of a row.
+    pub fn dim(&self) -> usize {
+        self.dim
     }
 
     /// Writes row `i` into `out[..dim]`: the mean plus each component's step-scaled code times its

@@ -111,16 +111,17 @@ pub fn fuse(bench: &Benchmark, fusion: Fusion) -> Result<Matrix> {
                 fusion.as_str()
             ))
         })?;
-        let rows = set.row_decoder().filter(|rows| rows.len() == n);
-        rows.map(|rows| (rows, set.dim)).ok_or_else(|| {
-            Error::Value(format!(
-                "benchmark {}: the {} embeddings ({}) do not hold {n} rows of {} values",
-                bench.name,
-                m.as_str(),
-                set.name,
-                set.dim
-            ))
-        })
+        set.row_decoder()
+            .filter(|rows| rows.len() == n)
+            .ok_or_else(|| {
+                Error::Value(format!(
+                    "benchmark {}: the {} embeddings ({}) do not hold {n} rows of {} values",
+                    bench.name,
+                    m.as_str(),
+                    set.name,
+                    set.dim
+                ))
+            })
     };
     let sets = match fusion {
         Fusion::Text => vec![decoder(Modality::Text)?],
@@ -128,7 +129,7 @@ pub fn fuse(bench: &Benchmark, fusion: Fusion) -> Result<Matrix> {
         Fusion::Concat => vec![decoder(Modality::Text)?, decoder(Modality::Vision)?],
     };
     let normalize = fusion == Fusion::Concat;
-    let cols: usize = sets.iter().map(|(_, dim)| dim).sum();
+    let cols: usize = sets.iter().map(RowDecoder::dim).sum();
     let mut data = vec![0.0; n * cols];
     for (i, row) in data.chunks_exact_mut(cols.max(1)).enumerate() {
         fuse_row(&sets, normalize, i, row);
@@ -146,9 +147,10 @@ pub fn fuse(bench: &Benchmark, fusion: Fusion) -> Result<Matrix> {
 /// enough to be optimised, and a loop cannot switch mid-call, so the per-row work must be a call of
 /// its own (inlined into one long loop it ran about four times slower in Chromium).
 #[inline(never)]
-fn fuse_row(sets: &[(RowDecoder, usize)], normalize: bool, i: usize, row: &mut [f32]) {
+fn fuse_row(sets: &[RowDecoder], normalize: bool, i: usize, row: &mut [f32]) {
     let mut at = 0;
-    for (rows, dim) in sets {
+    for rows in sets {
+        let dim = rows.dim();
         let part = &mut row[at..at + dim];
         rows.decode_row(i, part);
         if normalize {
