@@ -5,6 +5,8 @@
 // each of its messages: the stages before training, every epoch, every finished lambda), which says
 // where the time went. A benchmark, not a test (it asserts nothing).
 //   node benches/sandbox_sweep.mjs [DIST] [BENCH]     (default: dist, vlrb-demo)
+// VLRB_CORES=N makes the page see N logical processors (`navigator.hardwareConcurrency`, which
+// sets the number of parallel workers); pin the run with `taskset -c 0` to give it one core.
 
 import { createServer } from 'node:http';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -45,6 +47,10 @@ await context.addInitScript(() => {
     window.Worker.prototype = Native.prototype;
 });
 const page = await context.newPage();
+if (process.env.VLRB_CORES) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency: Number(process.env.VLRB_CORES) });
+}
 await page.goto(`http://127.0.0.1:${server.address().port}/?bench=${bench}`);
 await page.waitForSelector('main[data-state="ready"]', { timeout: 120000 });
 await page.selectOption('#sandbox-router', 'mlp');
@@ -69,7 +75,8 @@ const done = Date.now() - t0;
 const gaps = await page.evaluate(() => { clearInterval(window.__probe); return window.__gaps; });
 const stall = Math.max(...gaps.map(([gap]) => gap));
 const text = await page.textContent('#sandbox-done, #sandbox-error');
-console.log(JSON.stringify({ bench, features, cores, first_epoch_ms: started, first_points_ms: firstPoint, row_ms: done, longest_stall_ms: Math.round(stall), result: text.slice(0, 300) }, null, 1));
+const workers = new Set((await page.evaluate(() => window.__timeline)).map((e) => e.worker)).size;
+console.log(JSON.stringify({ bench, features, cores, workers, first_epoch_ms: started, first_points_ms: firstPoint, row_ms: done, longest_stall_ms: Math.round(stall), result: text.slice(0, 300) }, null, 1));
 // The longest stalls, and when they ended (seconds since Train), to place them in the timeline.
 const longest = [...gaps].sort((a, b) => b[0] - a[0]).slice(0, 5);
 console.log(`longest stalls: ${longest.map(([gap, t]) => `${Math.round(gap)} ms ending at ${((t - clicked) / 1000).toFixed(2)} s`).join(', ')}`);

@@ -14,6 +14,9 @@ use vlrb_core::model::Benchmark;
 use super::{AppState, ScenarioView};
 use crate::web;
 
+/// The longest a recomputation waits for the page to be idle before its first slice.
+const START_WITHIN_MS: u32 = 500;
+
 /// The state bootstrap results belong to: filter, what-if view and entry names.
 type Key = (Filter, WhatIf, Vec<String>);
 
@@ -73,7 +76,9 @@ pub fn keep_computed(state: AppState) {
                         || !names.eq(key.2.iter().cloned())
                 })
             };
-            web::yield_now().await;
+            // Once the page is idle: the first slice (the resampling set up) never runs in one
+            // stretch with the change's own render, or with work it queued for the next task.
+            web::when_idle(START_WITHIN_MS).await;
             if stale(&key) {
                 return;
             }

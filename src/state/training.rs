@@ -54,6 +54,8 @@ pub struct Training {
     request: StoredValue<Option<TrainRequest>>,
     /// The finished lambdas of the running request, by index (kept if the run fails).
     lambdas: StoredValue<Vec<Option<SweepResult>>>,
+    /// The finished lambdas will be drawn once the next frame has painted.
+    draw_queued: StoredValue<bool>,
     /// The weights file's name while the worker builds it.
     weights_wanted: StoredValue<Option<String>>,
     /// Which lambda and epoch the run is at.
@@ -95,6 +97,7 @@ impl Training {
             started_ms: StoredValue::new(0.0),
             request: StoredValue::new(None),
             lambdas: StoredValue::new(Vec::new()),
+            draw_queued: StoredValue::new(false),
             weights_wanted: StoredValue::new(None),
             progress: RwSignal::new(None),
             running: RwSignal::new(false),
@@ -366,7 +369,7 @@ impl Training {
                         *slot = Some(point);
                     }
                 });
-                self.draw_finished_lambdas();
+                self.queue_draw_finished_lambdas();
             }
             Ok(WorkerMessage::Done(result)) => self.part_done(worker, *result),
             Ok(WorkerMessage::Weights { text }) => {

@@ -73,9 +73,25 @@ impl Training {
         )
     }
 
+    /// Draws the running sweep's finished lambdas once the next frame has painted: lambdas that
+    /// finish together (parallel workers) are drawn in one render, not one after another.
+    pub(super) fn queue_draw_finished_lambdas(self) {
+        if self.draw_queued.get_value() {
+            return;
+        }
+        self.draw_queued.set_value(true);
+        leptos::task::spawn_local(async move {
+            web::after_next_paint().await;
+            // `Some` gives the value back: the sandbox has gone meanwhile.
+            if self.draw_queued.try_set_value(false).is_none() {
+                self.draw_finished_lambdas();
+            }
+        });
+    }
+
     /// Draws the running sweep's finished lambdas on the plot (in grid order), so the frontier
     /// fills in as each one finishes.
-    pub(super) fn draw_finished_lambdas(self) {
+    fn draw_finished_lambdas(self) {
         let points: Vec<SweepResult> = self.lambdas.get_value().into_iter().flatten().collect();
         let Some(request) = self.request.get_value() else {
             return;
@@ -130,8 +146,8 @@ impl Training {
     }
 
     /// A finished run becomes a board row (its sweep a curve on the plot) with its downloads. The
-    /// row renders in this task; the downloads, the stored settings, the curve and the report in
-    /// the next one, so the page can answer between the two renders (issue 14).
+    /// row renders in this task; the downloads, the stored settings, the curve and the report once
+    /// the row's frame has painted, so the two renders never run in one stretch (issue 14).
     fn finish(self, result: TrainResult) {
         // The worker stays up: it holds the weights until they are downloaded or replaced.
         self.progress.set(None);
@@ -145,7 +161,7 @@ impl Training {
         self.running.set(false);
         let name = self.state.add_upload(&result.entry_name(), routing.clone());
         leptos::task::spawn_local(async move {
-            web::yield_now().await;
+            web::after_next_paint().await;
             self.report(&loaded, &result, name, &routing);
         });
     }
