@@ -242,19 +242,35 @@ pub async fn when_idle(timeout_ms: u32) {
 /// `requestAnimationFrame` callback runs after its paint. (A hidden tab paints no frame; this
 /// then waits until it is shown.)
 pub async fn after_next_paint() {
+    next_paint(None).await;
+}
+
+/// Resolves once the browser has painted the next frame, or after `max_ms` where no frame comes
+/// (a hidden tab): for work that should not share a frame with the change before it, but must
+/// not wait for the tab to be shown.
+pub async fn after_next_paint_within(max_ms: i32) {
+    next_paint(Some(max_ms)).await;
+}
+
+/// The next frame's paint, or `max_ms` if given, whichever comes first.
+async fn next_paint(max_ms: Option<i32>) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let resolve_now = resolve.clone();
+        let Ok(w) = window() else {
+            let _ = resolve.call0(&JsValue::NULL);
+            return;
+        };
+        if let Some(ms) = max_ms {
+            // Resolving twice is harmless: the first one wins.
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+        let after_paint = resolve.clone();
         let queue = wasm_bindgen::closure::Closure::once_into_js(move || {
             if let Ok(w) = window() {
-                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&after_paint, 0);
             }
         });
-        let requested = window().and_then(|w| {
-            w.request_animation_frame(queue.unchecked_ref())
-                .map_err(|e| WebError::js("requestAnimationFrame", e))
-        });
-        if requested.is_err() {
-            let _ = resolve_now.call0(&JsValue::NULL);
+        if w.request_animation_frame(queue.unchecked_ref()).is_err() {
+            let _ = resolve.call0(&JsValue::NULL);
         }
     });
     let _ = JsFuture::from(promise).await;

@@ -13,6 +13,10 @@ use super::{Training, stored, workers};
 use crate::state::{Loaded, SweepCurve};
 use crate::web;
 
+/// The longest a run's report and its lambdas' drawing wait for a frame (a hidden tab paints
+/// none; its run still finishes, and its settings are stored, within this).
+const FRAME_WAIT_MS: i32 = 200;
+
 /// Turns posted test picks into a routing of `loaded`'s test split (`None` when they do not fit it).
 fn test_routing(loaded: &Loaded) -> impl Fn(&[u16]) -> Option<Routing> + '_ {
     let test_rows = loaded.bench.samples.rows_in(Split::Test);
@@ -81,7 +85,7 @@ impl Training {
         }
         self.draw_queued.set_value(true);
         leptos::task::spawn_local(async move {
-            web::after_next_paint().await;
+            web::after_next_paint_within(FRAME_WAIT_MS).await;
             // `Some` gives the value back: the sandbox has gone meanwhile.
             if self.draw_queued.try_set_value(false).is_none() {
                 self.draw_finished_lambdas();
@@ -161,7 +165,7 @@ impl Training {
         self.running.set(false);
         let name = self.state.add_upload(&result.entry_name(), routing.clone());
         leptos::task::spawn_local(async move {
-            web::after_next_paint().await;
+            web::after_next_paint_within(FRAME_WAIT_MS).await;
             self.report(&loaded, &result, name, &routing);
         });
     }
