@@ -10,8 +10,8 @@ pub struct CurvePoint {
     pub dev_rank_score: f64,
 }
 
-/// The live training chart as SVG text: dev Rank Score (x100) after each epoch, in training order,
-/// one line per lambda, labelled.
+/// The live training chart as SVG text: dev Rank Score (x100) after each epoch, one line per
+/// lambda (its epochs in order; the lambdas side by side, in grid order), labelled.
 pub fn progress_svg(points: &[CurvePoint]) -> String {
     let (w, h, pad) = (480.0, 150.0, 28.0);
     let mut svg = format!(
@@ -39,30 +39,39 @@ pub fn progress_svg(points: &[CurvePoint]) -> String {
         h - 8.0,
         w - pad,
     ));
+    // Each lambda's epochs as one line (a parallel sweep's workers report their epochs
+    // interleaved), the lines in grid order ("inf" reads as infinity).
+    let mut lines: Vec<(&str, Vec<f64>)> = Vec::new();
+    for (point, &score) in points.iter().zip(&scores) {
+        match lines.iter_mut().find(|(lambda, _)| *lambda == point.lambda) {
+            Some((_, line)) => line.push(score),
+            None => lines.push((&point.lambda, vec![score])),
+        }
+    }
+    let grid_value = |lambda: &str| lambda.parse::<f64>().unwrap_or(f64::NAN);
+    lines.sort_by(|(a, _), (b, _)| grid_value(a).total_cmp(&grid_value(b)));
     let mut start = 0;
-    while start < points.len() {
-        let end = (start..points.len())
-            .find(|&i| points[i].lambda != points[start].lambda)
-            .unwrap_or(points.len());
-        let line: Vec<String> = (start..end)
-            .map(|i| format!("{:.1},{:.1}", x(i), y(scores[i])))
+    for (lambda, line) in &lines {
+        let coordinates: Vec<String> = line
+            .iter()
+            .enumerate()
+            .map(|(k, &score)| format!("{:.1},{:.1}", x(start + k), y(score)))
             .collect();
         svg.push_str(&format!(
-            r#"<polyline points="{}" class="curve"/><text x="{:.1}" y="{:.1}" class="tick">λ={}</text>"#,
-            line.join(" "),
+            r#"<polyline points="{}" class="curve"/><text x="{:.1}" y="{:.1}" class="tick">λ={lambda}</text>"#,
+            coordinates.join(" "),
             x(start),
-            y(scores[start]) - 6.0,
-            points[start].lambda
+            y(line[0]) - 6.0,
         ));
-        if end - start == 1 {
+        if line.len() == 1 {
             // A one-epoch line has no length: mark its point.
             svg.push_str(&format!(
                 r#"<circle cx="{:.1}" cy="{:.1}" r="3" class="dot"/>"#,
                 x(start),
-                y(scores[start])
+                y(line[0])
             ));
         }
-        start = end;
+        start += line.len();
     }
     svg.push_str("</svg>");
     svg
@@ -89,5 +98,55 @@ mod tests {
         assert_eq!(svg.matches("<circle").count(), 0);
         let single = progress_svg(&pts[..1]);
         assert_eq!(single.matches("<circle").count(), 1, "{single}");
+    }
+
+    /// The polylines' point lists, in drawing order.
+    fn polylines(svg: &str) -> Vec<Vec<&str>> {
+        svg.split("<polyline points=\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap_or("").split(' ').collect())
+            .collect()
+    }
+
+    #[wasm_bindgen_test]
+    fn interleaved_epochs_of_parallel_workers_still_draw_one_line_per_lambda() {
+        let point = |lambda: &str, score: f64| CurvePoint {
+            lambda: lambda.into(),
+            dev_rank_score: score,
+        };
+        // Two workers: λ=0 and λ=10 report their epochs in turn, then λ=100 starts.
+        let interleaved = [
+            point("0", 0.50),
+            point("10", 0.55),
+            point("0", 0.60),
+            point("10", 0.70),
+            point("100", 0.65),
+        ];
+        let svg = progress_svg(&interleaved);
+        // The same chart as when the lambdas ran one after another.
+        let sequential = [0, 2, 1, 3, 4].map(|i| interleaved[i].clone());
+        assert_eq!(svg, progress_svg(&sequential));
+        let lines = polylines(&svg);
+        assert_eq!(lines.iter().map(Vec::len).collect::<Vec<_>>(), [2, 2, 1]);
+        assert_eq!(svg.matches("λ=0<").count(), 1, "{svg}");
+        assert_eq!(svg.matches("λ=10<").count(), 1, "{svg}");
+        assert_eq!(
+            svg.matches("<circle").count(),
+            1,
+            "λ=100 has one epoch: {svg}"
+        );
+        // λ=10's line starts where λ=0's ends, one step to the right.
+        let x_of = |p: &str| {
+            p.split(',')
+                .next()
+                .unwrap_or("")
+                .parse::<f64>()
+                .unwrap_or(f64::NAN)
+        };
+        assert!(x_of(lines[1][0]) > x_of(lines[0][1]), "{svg}");
+        // In grid order, whichever worker started first.
+        let svg = progress_svg(&[point("inf", 0.4), point("10000", 0.5), point("inf", 0.45)]);
+        let at = |label: &str| svg.find(label).unwrap_or(usize::MAX);
+        assert!(at("λ=10000<") < at("λ=inf<"), "{svg}");
     }
 }
