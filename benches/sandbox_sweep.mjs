@@ -75,13 +75,13 @@ const done = Date.now() - t0;
 const gaps = await page.evaluate(() => { clearInterval(window.__probe); return window.__gaps; });
 const stall = Math.max(...gaps.map(([gap]) => gap));
 const text = await page.textContent('#sandbox-done, #sandbox-error');
-const workers = new Set((await page.evaluate(() => window.__timeline)).map((e) => e.worker)).size;
-console.log(JSON.stringify({ bench, features, cores, workers, first_epoch_ms: started, first_points_ms: firstPoint, row_ms: done, longest_stall_ms: Math.round(stall), result: text.slice(0, 300) }, null, 1));
+const timeline = await page.evaluate(() => window.__timeline);
+const workerIds = [...new Set(timeline.map((e) => e.worker))];
+console.log(JSON.stringify({ bench, features, cores, workers: workerIds.length, first_epoch_ms: started, first_points_ms: firstPoint, row_ms: done, longest_stall_ms: Math.round(stall), result: text.slice(0, 300) }, null, 1));
 // The longest stalls, and when they ended (seconds since Train), to place them in the timeline.
 const longest = [...gaps].sort((a, b) => b[0] - a[0]).slice(0, 5);
 console.log(`longest stalls: ${longest.map(([gap, t]) => `${Math.round(gap)} ms ending at ${((t - clicked) / 1000).toFixed(2)} s`).join(', ')}`);
-const timeline = await page.evaluate(() => window.__timeline);
-for (const worker of [...new Set(timeline.map((e) => e.worker))]) {
+for (const worker of workerIds) {
     let last = clicked;
     console.log(`worker ${worker} (seconds since Train, and since its previous message):`);
     for (const e of timeline.filter((x) => x.worker === worker && x.ms >= clicked)) {
