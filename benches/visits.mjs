@@ -7,7 +7,7 @@
 //
 // Each run is a fresh browser context (empty HTTP cache, no service worker): visit 1, then visit 2
 // and visit 3 in new tabs of the same context (the service worker installed by visit 1 and the HTTP
-// cache warm). Prints each visit's figure with the page's own split (`main[data-load-timings]`),
+// cache warm), then visit 4 with the service worker stopped first (a visitor coming back later). Prints each visit's figure with the page's own split (`main[data-load-timings]`),
 // when the HTML, the app's wasm, the benchmark list and the bundle arrived (resource timing), what
 // the server sent, then the medians. CHROMIUM overrides /usr/bin/chromium.
 
@@ -112,25 +112,38 @@ function markPainted() {
     observer.observe(document, { subtree: true, attributes: true, childList: true, attributeFilter: ['data-state'] });
 }
 
-const figures = [[], [], []];
-const painted = [[], [], []];
+/** Stops the context's service workers, as the browser does once they idle (about 30 s): the
+ * next visit starts its worker, as a visitor returning later does. */
+async function stopServiceWorkers(context) {
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await cdp.detach();
+    await page.close();
+}
+
+const VISITS = ['visit 1', 'visit 2', 'visit 3', 'visit 4 (worker stopped first)'];
+const figures = VISITS.map(() => []);
+const painted = VISITS.map(() => []);
 for (let run = 0; run < RUNS; run++) {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     await context.addInitScript(markPainted);
-    for (let v = 0; v < 3; v++) {
+    for (let v = 0; v < VISITS.length; v++) {
+        if (v === 3) await stopServiceWorkers(context);
         const r = await visit(context);
         figures[v].push(r.readyMs);
         painted[v].push(r.paintedMs);
-        console.log(`run ${run + 1} visit ${v + 1}: interactive at ${r.readyMs.toFixed(0)} ms, painted at ${r.paintedMs.toFixed(0)} ms (${r.timings}; ${r.marks}); `
+        console.log(`run ${run + 1} ${VISITS[v]}: interactive at ${r.readyMs.toFixed(0)} ms, painted at ${r.paintedMs.toFixed(0)} ms (${r.timings}; ${r.marks}); `
             + `service worker controlling: ${r.controlled}; server sent ${r.sent.requests} answers, ${r.sent.notModified} x 304, ${r.sent.bytes} B`);
     }
     await context.close();
 }
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-for (let v = 0; v < 3; v++) {
+for (let v = 0; v < VISITS.length; v++) {
     const xs = figures[v];
     const ps = painted[v];
-    console.log(`visit ${v + 1}: median ${median(xs).toFixed(0)} ms, min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)} over ${xs.length} runs; `
+    console.log(`${VISITS[v]}: median ${median(xs).toFixed(0)} ms, min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)} over ${xs.length} runs; `
         + `painted: median ${median(ps).toFixed(0)} ms, min ${Math.min(...ps).toFixed(0)}, max ${Math.max(...ps).toFixed(0)}`);
 }
 await browser.close();

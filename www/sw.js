@@ -5,7 +5,8 @@
 // - Immutable files, whose names carry a content hash (Trunk's `name-<hex hash>.js`, `_bg.wasm`,
 //   `.css`; scripts/build-site.sh's `bundles/<stem>-<16 hex>.vlrb` and the submissions'
 //   `<stem>-<16 hex>.csv` or `.jsonl`): cache first, kept until the page, bundles/index.json or
-//   submissions/index.json fetched from the network no longer names them.
+//   submissions/index.json fetched from the network no longer names them. The app's own (named by
+//   the page) are cached when the worker installs, so the second visit reads them from the cache.
 // - Bundles without a hash (development builds: trunk build, scripts/serve.sh): not handled here,
 //   so the browser's HTTP cache and the server decide.
 // - Everything else of the site (index.html, bundles/index.json, submissions/index.json, the
@@ -20,7 +21,30 @@ const APP_FILE = /(?:\.wasm|\.js|\.css)$/;
 const SUBMISSION_FILE = /(?:\.csv|\.jsonl)$/;
 const UNHASHED_BUNDLE = /\.vlrb$/;
 
-self.addEventListener('install', () => self.skipWaiting());
+self.addEventListener('install', (event) => {
+    event.waitUntil(precacheApp().finally(() => self.skipWaiting()));
+});
+
+/** Caches the app's hashed files (JS, wasm, CSS) that the page in this scope names. The visit that
+ * registers this worker fetched them before the worker controlled it, so without this the next
+ * visit would fetch them through the worker and only then cache them (BENCHMARKS.md, "Return
+ * visits"). They come from the browser's HTTP cache, which that visit has just filled; a file
+ * that cannot be cached now is cached by the fetch handler when next asked for. */
+async function precacheApp() {
+    try {
+        const scope = self.registration.scope;
+        const html = await (await fetch(scope)).text();
+        const names = [...html.matchAll(/["']\.\/([^"'/]+)["']/g)].map((m) => m[1]);
+        const files = [...new Set(names)].filter((name) => HASHED.test(name) && APP_FILE.test(name));
+        const cache = await caches.open(IMMUTABLE);
+        await Promise.all(files.map(async (name) => {
+            const url = new URL(name, scope);
+            if (!(await cache.match(url))) await cache.add(url);
+        }));
+    } catch (error) {
+        console.warn('the app files are cached on the next visit instead:', error);
+    }
+}
 
 self.addEventListener('activate', (event) => {
     event.waitUntil((async () => {

@@ -78,7 +78,15 @@ await suite(import.meta.url, async (env) => {
         const page = await openPage(context, url(demo));
         const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
         assert(new URL(scope).pathname === BASE, `service worker scope ${scope}`);
-        // The first visit ran before the worker controlled the page; the reload goes through it.
+        // The first visit ran before the worker controlled the page: its install cached the app's
+        // files the page names, so the next visit does not fetch them through the worker first.
+        const appFiles = [/_bg\.wasm$/, /\.js$/, /\.css$/];
+        const installed = await page.evaluate(async () => (await (await caches.open('vlrb-immutable-v1')).keys()).map((r) => new URL(r.url).pathname));
+        for (const want of appFiles) {
+            assert(installed.some((p) => want.test(p) && /-[0-9a-f]{12,16}[._]/.test(p) && p.startsWith(BASE)),
+                `after the first visit the cache lacks the app's ${want}: ${installed.join(', ')}`);
+        }
+        // The reload goes through the worker.
         await page.reload();
         await waitReady(page);
         const bundlePath = `${BASE}bundles/${demo.file}`;
@@ -88,7 +96,7 @@ await suite(import.meta.url, async (env) => {
         assert(references.length > 0 && references.every((p) => /-[0-9a-f]{16}\.(csv|jsonl)$/.test(p)),
             `the demo's submission files are not content-hashed: ${references.join(', ')}`);
         const cached = await page.evaluate(async () => (await (await caches.open('vlrb-immutable-v1')).keys()).map((r) => new URL(r.url).pathname));
-        for (const want of [bundlePath, ...references, /_bg\.wasm$/, /\.js$/, /\.css$/]) {
+        for (const want of [bundlePath, ...references, ...appFiles]) {
             assert(cached.some((p) => (typeof want === 'string' ? p === want : want.test(p) && /-[0-9a-f]{12,16}[._]/.test(p))),
                 `the cache lacks ${want}: ${cached.join(', ')}`);
         }
