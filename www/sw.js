@@ -5,13 +5,14 @@
 // - Immutable files, whose names carry a content hash (Trunk's `name-<hex hash>.js`, `_bg.wasm`,
 //   `.css`; scripts/build-site.sh's `bundles/<stem>-<16 hex>.vlrb` and the submissions'
 //   `<stem>-<16 hex>.csv` or `.jsonl`): cache first, kept until the page, bundles/index.json or
-//   submissions/index.json fetched from the network no longer names them. The app's own (named by
-//   the page) are cached when the worker installs, so the second visit reads them from the cache.
+//   submissions/index.json fetched from the network no longer names them.
 // - Bundles without a hash (development builds: trunk build, scripts/serve.sh): not handled here,
 //   so the browser's HTTP cache and the server decide.
 // - Everything else of the site (index.html, bundles/index.json, submissions/index.json, the
 //   submissions and references of a development build, version.json, the training worker's
 //   files): network first, the cached copy when offline.
+// - What the first visit fetched before this worker controlled it (the page, the app's files, the
+//   lists, version.json) is cached when the worker installs.
 'use strict';
 
 const IMMUTABLE = 'vlrb-immutable-v1';
@@ -21,28 +22,41 @@ const APP_FILE = /(?:\.wasm|\.js|\.css)$/;
 const SUBMISSION_FILE = /(?:\.csv|\.jsonl)$/;
 const UNHASHED_BUNDLE = /\.vlrb$/;
 
-self.addEventListener('install', (event) => {
-    event.waitUntil(precacheApp().finally(() => self.skipWaiting()));
+self.addEventListener('install', () => {
+    self.skipWaiting();
+    // Not waited for: activating at once, the worker caches the visit's later requests (the
+    // bundle, the reference files) as they are made.
+    precacheApp();
 });
 
-/** Caches the app's hashed files (JS, wasm, CSS) that the page in this scope names. The visit that
- * registers this worker fetched them before the worker controlled it, so without this the next
- * visit would fetch them through the worker and only then cache them (BENCHMARKS.md, "Return
- * visits"). They come from the browser's HTTP cache, which that visit has just filled; a file
- * that cannot be cached now is cached by the fetch handler when next asked for. */
+/** Caches what the visit that registers this worker fetched before the worker controlled it: the
+ * page, the app's hashed files it names (JS, wasm, CSS), the benchmark and submission lists and
+ * the build's version. Without this the next visit would fetch them through the worker and only
+ * then cache them, so a single visit did not open offline (BENCHMARKS.md, "Return visits"). They
+ * come from the browser's HTTP cache, which that visit has just filled; whatever cannot be cached
+ * now is cached by the fetch handler when next asked for. */
 async function precacheApp() {
     try {
         const scope = self.registration.scope;
-        const html = await (await fetch(scope)).text();
+        const page = await fetch(scope);
+        if (page.status !== 200) return;
+        const html = await page.clone().text();
+        const pages = await caches.open(PAGES);
+        await pages.put(scope, page);
+        const lists = ['bundles/index.json', 'submissions/index.json', 'version.json'];
+        await Promise.all(lists.map(async (name) => {
+            const response = await fetch(new URL(name, scope));
+            if (response.status === 200) await pages.put(new URL(name, scope), response);
+        }));
         const names = [...html.matchAll(/["']\.\/([^"'/]+)["']/g)].map((m) => m[1]);
         const files = [...new Set(names)].filter((name) => HASHED.test(name) && APP_FILE.test(name));
-        const cache = await caches.open(IMMUTABLE);
+        const immutable = await caches.open(IMMUTABLE);
         await Promise.all(files.map(async (name) => {
             const url = new URL(name, scope);
-            if (!(await cache.match(url))) await cache.add(url);
+            if (!(await immutable.match(url))) await immutable.add(url);
         }));
     } catch (error) {
-        console.warn('the app files are cached on the next visit instead:', error);
+        console.warn('what this visit fetched is cached on the next one instead:', error);
     }
 }
 

@@ -78,14 +78,24 @@ await suite(import.meta.url, async (env) => {
         const page = await openPage(context, url(demo));
         const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
         assert(new URL(scope).pathname === BASE, `service worker scope ${scope}`);
-        // The first visit ran before the worker controlled the page: its install cached the app's
-        // files the page names, so the next visit does not fetch them through the worker first.
+        // The first visit began before the worker controlled the page: when it installs, the worker
+        // caches the page, the lists and the app's files the page names, so the next visit does not
+        // fetch them through the worker first (and opens offline).
         const appFiles = [/_bg\.wasm$/, /\.js$/, /\.css$/];
-        const installed = await page.evaluate(async () => (await (await caches.open('vlrb-immutable-v1')).keys()).map((r) => new URL(r.url).pathname));
-        for (const want of appFiles) {
-            assert(installed.some((p) => want.test(p) && /-[0-9a-f]{12,16}[._]/.test(p) && p.startsWith(BASE)),
-                `after the first visit the cache lacks the app's ${want}: ${installed.join(', ')}`);
+        const precached = async () => page.evaluate(async ([base, sources]) => {
+            const paths = async (name) => (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname);
+            const [immutable, pages] = [await paths('vlrb-immutable-v1'), await paths('vlrb-pages-v1')];
+            const app = sources.every((source) => immutable.some((p) => new RegExp(source).test(p) && /-[0-9a-f]{12,16}[._]/.test(p) && p.startsWith(base)));
+            const listed = [base, `${base}bundles/index.json`, `${base}submissions/index.json`, `${base}version.json`].every((p) => pages.includes(p));
+            return { done: app && listed, immutable, pages };
+        }, [BASE, appFiles.map((r) => r.source)]);
+        const deadline = Date.now() + 10000;
+        let cachedFirst = await precached();
+        while (!cachedFirst.done && Date.now() < deadline) {
+            await page.waitForTimeout(100);
+            cachedFirst = await precached();
         }
+        assert(cachedFirst.done, `after the first visit the caches lack the page, a list or an app file: ${cachedFirst.immutable.join(', ')}; ${cachedFirst.pages.join(', ')}`);
         // The reload goes through the worker.
         await page.reload();
         await waitReady(page);
