@@ -12,7 +12,7 @@
 //   submissions and references of a development build, version.json, the training worker's
 //   files): network first, the cached copy when offline.
 // - What the first visit fetched before this worker controlled it (the page, the app's files, the
-//   lists, version.json) is cached when the worker installs.
+//   lists, version.json) is cached when that visit's board is up (index.html asks).
 'use strict';
 
 const IMMUTABLE = 'vlrb-immutable-v1';
@@ -21,25 +21,28 @@ const HASHED = /-[0-9a-f]{12,16}(?:_bg\.wasm|\.js|\.css|\.vlrb|\.csv|\.jsonl)$/;
 const APP_FILE = /(?:\.wasm|\.js|\.css)$/;
 const SUBMISSION_FILE = /(?:\.csv|\.jsonl)$/;
 const UNHASHED_BUNDLE = /\.vlrb$/;
+/** The message index.html sends when its first visit's board is up. */
+const CACHE_FIRST_VISIT = 'cache-first-visit';
 
-self.addEventListener('install', () => {
-    self.skipWaiting();
-    // Not waited for: activating at once, the worker caches the visit's later requests (the
-    // bundle, the reference files) as they are made.
-    precacheApp();
+self.addEventListener('install', () => self.skipWaiting());
+
+// The page that registered this worker asks for its own files to be cached once its board is up
+// (index.html), so the caching does not compete with that first visit's loading.
+self.addEventListener('message', (event) => {
+    if (event.data === CACHE_FIRST_VISIT) event.waitUntil(cacheFirstVisit());
 });
 
-/** Caches what the visit that registers this worker fetched before the worker controlled it: the
+/** Caches what the visit that registered this worker fetched before the worker controlled it: the
  * page, the app's hashed files it names (JS, wasm, CSS), the benchmark and submission lists and
  * the build's version. Without this the next visit would fetch them through the worker and only
  * then cache them, so a single visit did not open offline (BENCHMARKS.md, "Return visits"). They
  * come from the browser's HTTP cache, which that visit has just filled; whatever cannot be cached
  * now is cached by the fetch handler when next asked for. */
-async function precacheApp() {
+async function cacheFirstVisit() {
     try {
         const scope = self.registration.scope;
         const page = await fetch(scope);
-        if (page.status !== 200) return;
+        if (page.status !== 200) throw new Error(`the page answered ${page.status}`);
         const html = await page.clone().text();
         const pages = await caches.open(PAGES);
         await pages.put(scope, page);

@@ -78,9 +78,9 @@ await suite(import.meta.url, async (env) => {
         const page = await openPage(context, url(demo));
         const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
         assert(new URL(scope).pathname === BASE, `service worker scope ${scope}`);
-        // The first visit began before the worker controlled the page: when it installs, the worker
-        // caches the page, the lists and the app's files the page names, so the next visit does not
-        // fetch them through the worker first (and opens offline).
+        // The first visit began before the worker controlled the page: once its board is up, the
+        // page asks the worker to cache the page, the lists and the app's files it names, so the
+        // next visit does not fetch them through the worker first (and opens offline).
         const appFiles = [/_bg\.wasm$/, /\.js$/, /\.css$/];
         const precached = async () => page.evaluate(async ([base, sources]) => {
             const paths = async (name) => (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname);
