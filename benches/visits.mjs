@@ -7,9 +7,10 @@
 //
 // Each run is a fresh browser context (empty HTTP cache, no service worker): visit 1, then visit 2
 // and visit 3 in new tabs of the same context (the service worker installed by visit 1 and the HTTP
-// cache warm), then visit 4 with the service worker stopped first (a visitor coming back later). Prints each visit's figure with the page's own split (`main[data-load-timings]`),
-// when the HTML, the app's wasm, the benchmark list and the bundle arrived (resource timing), what
-// the server sent, then the medians. CHROMIUM overrides /usr/bin/chromium.
+// cache warm), then visit 4 with the service worker stopped first (a visitor coming back later).
+// Prints each visit's figure with the page's own split (`main[data-load-timings]`), when the HTML,
+// the app's wasm, the benchmark list and the bundle arrived (resource timing), what the server
+// sent, then the medians. CHROMIUM overrides /usr/bin/chromium.
 
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';

@@ -16,6 +16,13 @@ import {
 
 const BASE = '/vlrb/';
 const HASHED_BUNDLE = /-[0-9a-f]{16}\.vlrb$/;
+/** Trunk's content hash in an app file's name (`name-<hash>.js`, `name-<hash>_bg.wasm`). */
+const HASHED_APP_FILE = /-[0-9a-f]{12,16}[._]/;
+
+/** The paths the page's service worker cache `name` holds. */
+async function cachedPaths(page, name) {
+    return page.evaluate(async (cache) => (await (await caches.open(cache)).keys()).map((r) => new URL(r.url).pathname), name);
+}
 
 /** scripts/build-site.sh --from dist: the publishable site without building the wasm again. */
 function publish() {
@@ -82,13 +89,13 @@ await suite(import.meta.url, async (env) => {
         // page asks the worker to cache the page, the lists and the app's files it names, so the
         // next visit does not fetch them through the worker first (and opens offline).
         const appFiles = [/_bg\.wasm$/, /\.js$/, /\.css$/];
-        const precached = async () => page.evaluate(async ([base, sources]) => {
-            const paths = async (name) => (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname);
-            const [immutable, pages] = [await paths('vlrb-immutable-v1'), await paths('vlrb-pages-v1')];
-            const app = sources.every((source) => immutable.some((p) => new RegExp(source).test(p) && /-[0-9a-f]{12,16}[._]/.test(p) && p.startsWith(base)));
-            const listed = [base, `${base}bundles/index.json`, `${base}submissions/index.json`, `${base}version.json`].every((p) => pages.includes(p));
-            return { done: app && listed, immutable, pages };
-        }, [BASE, appFiles.map((r) => r.source)]);
+        const hashedApp = (want) => (p) => want.test(p) && HASHED_APP_FILE.test(p) && p.startsWith(BASE);
+        const lists = [BASE, `${BASE}bundles/index.json`, `${BASE}submissions/index.json`, `${BASE}version.json`];
+        const precached = async () => {
+            const [immutable, pages] = [await cachedPaths(page, 'vlrb-immutable-v1'), await cachedPaths(page, 'vlrb-pages-v1')];
+            const done = appFiles.every((want) => immutable.some(hashedApp(want))) && lists.every((p) => pages.includes(p));
+            return { done, immutable, pages };
+        };
         const deadline = Date.now() + 10000;
         let cachedFirst = await precached();
         while (!cachedFirst.done && Date.now() < deadline) {
@@ -105,9 +112,9 @@ await suite(import.meta.url, async (env) => {
         const references = manifest.filter((s) => s.bench === demo.name).map((s) => `${BASE}${s.file}`);
         assert(references.length > 0 && references.every((p) => /-[0-9a-f]{16}\.(csv|jsonl)$/.test(p)),
             `the demo's submission files are not content-hashed: ${references.join(', ')}`);
-        const cached = await page.evaluate(async () => (await (await caches.open('vlrb-immutable-v1')).keys()).map((r) => new URL(r.url).pathname));
+        const cached = await cachedPaths(page, 'vlrb-immutable-v1');
         for (const want of [bundlePath, ...references, ...appFiles]) {
-            assert(cached.some((p) => (typeof want === 'string' ? p === want : want.test(p) && /-[0-9a-f]{12,16}[._]/.test(p))),
+            assert(cached.some((p) => (typeof want === 'string' ? p === want : want.test(p) && HASHED_APP_FILE.test(p))),
                 `the cache lacks ${want}: ${cached.join(', ')}`);
         }
         const immutable = [bundlePath, ...references];
