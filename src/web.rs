@@ -302,7 +302,7 @@ pub fn storage_set(key: &str, value: Option<&str>) -> Result<(), WebError> {
         Some(v) => s.set_item(key, v),
         None => s.remove_item(key),
     }
-    .map_err(|e| WebError::js("cannot save uploads in this browser", e))
+    .map_err(|e| WebError::js("cannot write to this browser's storage", e))
 }
 
 /// A `blob:` URL of bytes held by the page (valid until the page closes), for a worker to fetch.

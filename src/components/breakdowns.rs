@@ -24,7 +24,7 @@ pub fn Breakdowns(
         };
         let entries = state.entries();
         let filter = state.filter();
-        let bench = loaded.bench.clone();
+        let models: std::sync::Arc<[vlrb_board::ModelLabel]> = loaded.head.models.clone().into();
         view! {
             <section class="breakdowns" aria-label="Per-dataset breakdowns">
                 {selected.into_iter().filter_map(|name| entries.iter().find(|e| e.name == name).cloned()).map(|entry| {
@@ -48,7 +48,7 @@ pub fn Breakdowns(
                                             <td class="num" data-metric="avg_cost" data-value=vlrb_board::raw(m.avg_cost)>{vlrb_board::dollars(m.cost_per_1k())}</td>
                                             <td class="num" data-metric="rank_score" data-value=vlrb_board::raw(m.rank_score)>{vlrb_board::pct(m.rank_score)}</td>
                                             <td class="num" data-metric="optimal_selection" data-value=vlrb_board::raw(d.scored.optimality.optimal_selection)>{vlrb_board::pct(d.scored.optimality.optimal_selection)}</td>
-                                            <td><DistributionBar bench=bench.clone() picks=d.scored.picks_per_model.clone() name=d.dataset.clone()/></td>
+                                            <td><DistributionBar models=models.clone() picks=d.scored.picks_per_model.clone() name=d.dataset.clone()/></td>
                                         </tr>
                                     }}).collect_view()}
                                 </tbody>

@@ -3,51 +3,39 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use vlrb_board::ExportContext;
+use vlrb_board::{BoardHead, ExportContext};
 use vlrb_core::bundle::PROTOCOL_VERSION;
 
-use crate::state::{Loaded, use_app_state};
+use crate::state::use_app_state;
 use crate::web;
 
-/// Filters, exports and the permalink.
+/// Filters, exports and the permalink; the filters and exports wait for the bundle to be scored
+/// (an earlier visit's board holds the unfiltered view only).
 #[component]
 pub fn Controls(
-    /// The benchmark on screen, with what the board derives from it.
-    loaded: Arc<Loaded>,
+    /// The benchmark on screen.
+    head: Arc<BoardHead>,
 ) -> impl IntoView {
     let state = use_app_state();
-    let bench = loaded.bench.clone();
-    let groups: Vec<String> = bench
-        .samples
-        .groups()
-        .iter()
-        .map(|g| g.to_string())
-        .collect();
-    let bench_for_datasets = bench.clone();
+    let waiting = move || state.loaded.with(Option::is_none);
+    let groups = head.groups.clone();
+    let head_for_datasets = head.clone();
     let datasets = move || {
         let group = state.group.get();
-        let s = &bench_for_datasets.samples;
-        let mut list: Vec<String> = s
+        let mut list: Vec<String> = head_for_datasets
             .datasets
             .iter()
-            .zip(&s.dataset_groups)
-            .filter(|(_, g)| group.as_deref().is_none_or(|x| x == g.as_str()))
-            .map(|(d, _)| d.clone())
+            .filter(|d| group.as_deref().is_none_or(|x| x == d.group.as_str()))
+            .map(|d| d.name.clone())
             .collect();
         list.sort();
         list
     };
-    let bench_for_group = bench.clone();
     let on_group = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         let group = (!value.is_empty()).then_some(value);
         if let (Some(g), Some(d)) = (&group, state.dataset.get_untracked()) {
-            let s = &bench_for_group.samples;
-            let same = s
-                .datasets
-                .iter()
-                .position(|x| *x == d)
-                .is_some_and(|i| &s.dataset_groups[i] == g);
+            let same = head.datasets.iter().any(|x| x.name == d && &x.group == g);
             if !same {
                 state.dataset.set(None);
             }
@@ -58,15 +46,16 @@ pub fn Controls(
         let value = event_target_value(&ev);
         state.dataset.set((!value.is_empty()).then_some(value));
     };
-    let export_loaded = loaded.clone();
     let export = move |json: bool| {
-        let (Some(rows), Some(view)) = (state.rows.get_untracked(), state.scenario.get_untracked())
-        else {
+        let (Some(l), Some(rows), Some(view)) = (
+            state.loaded.get_untracked(),
+            state.rows.get_untracked(),
+            state.scenario.get_untracked(),
+        ) else {
             return;
         };
         let what_if = state.what_if.get_untracked();
         let (pool, column_ids) = vlrb_board::pool_ids(&view.scenario);
-        let l = &export_loaded;
         let context = ExportContext {
             benchmark: &l.info.name,
             synthetic: l.synthetic(),
@@ -116,7 +105,7 @@ pub fn Controls(
         <section class="controls" aria-label="Filters and export">
             <label>
                 <span>"Task group"</span>
-                <select id="filter-group" on:change=on_group>
+                <select id="filter-group" on:change=on_group disabled=waiting>
                     <option value="" selected=move || state.group.get().is_none()>"All groups"</option>
                     {groups.into_iter().map(|g| {
                         let value = g.clone();
@@ -127,7 +116,7 @@ pub fn Controls(
             </label>
             <label>
                 <span>"Dataset"</span>
-                <select id="filter-dataset" on:change=on_dataset>
+                <select id="filter-dataset" on:change=on_dataset disabled=waiting>
                     {move || {
                         let current = state.dataset.get();
                         let mut options = vec![view! { <option value="" selected=current.is_none()>"All datasets"</option> }.into_any()];
@@ -140,8 +129,8 @@ pub fn Controls(
                 </select>
             </label>
             <div class="export">
-                <button type="button" id="export-csv" on:click={let export = export.clone(); move |_| export(false)}>"Export CSV"</button>
-                <button type="button" id="export-json" on:click=move |_| export(true)>"Export JSON"</button>
+                <button type="button" id="export-csv" disabled=waiting on:click=move |_| export(false)>"Export CSV"</button>
+                <button type="button" id="export-json" disabled=waiting on:click=move |_| export(true)>"Export JSON"</button>
                 <a id="permalink" href=permalink>"Permalink to this view"</a>
             </div>
         </section>

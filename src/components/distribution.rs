@@ -2,7 +2,7 @@
 //! stacked bar (each segment names its model and count on hover and focus).
 
 use leptos::prelude::*;
-use vlrb_core::model::Benchmark;
+use vlrb_board::{ModelLabel, html_escape};
 
 /// A model's segment colour: hues spread around the wheel by column, mid-tones readable on both
 /// themes.
@@ -11,12 +11,12 @@ fn colour(column: usize) -> String {
     format!("hsl({hue} 55% 52%)")
 }
 
-/// The stacked bar of `picks` (samples per model column of `bench`); models with no sample have
-/// no segment. `id` names the row in the bar's label.
+/// The stacked bar of `picks` (samples per model column of `models`); models with no sample have
+/// no segment. `name` names the row in the bar's label.
 #[component]
 pub fn DistributionBar(
-    /// The benchmark whose models the columns are.
-    bench: std::sync::Arc<Benchmark>,
+    /// The model columns.
+    models: std::sync::Arc<[ModelLabel]>,
     /// Samples sent to each model column.
     picks: Vec<usize>,
     /// The row's name (for the accessible label).
@@ -31,27 +31,29 @@ pub fn DistributionBar(
         .collect();
     let summary = segments
         .iter()
-        .map(|&(j, n)| format!("{} {n}", bench.models[j].name))
+        .map(|&(j, n)| format!("{} {n}", models[j].name))
         .collect::<Vec<_>>()
         .join(", ");
     let label = format!("Routing of {name}: {summary}");
-    view! {
-        <div class="dist" role="group" aria-label=label>
-            {segments.into_iter().map(|(j, n)| {
-                let share = n as f64 / total.max(1) as f64;
-                let label = format!("{}: {n} samples ({:.1}%)", bench.models[j].name, share * 100.0);
-                view! {
-                    <span
-                        class="seg"
-                        tabindex="0"
-                        data-model=bench.models[j].id.clone()
-                        data-count=n
-                        title=label.clone()
-                        aria-label=label
-                        style=format!("width:{:.3}%;background:{}", share * 100.0, colour(j))
-                    ></span>
-                }
-            }).collect_view()}
-        </div>
-    }
+    // Written as one markup string: a board has hundreds of segments, and one call per bar
+    // instead of several per segment keeps the board's first render short.
+    let markup: String = segments
+        .into_iter()
+        .map(|(j, n)| {
+            let share = n as f64 / total.max(1) as f64;
+            let model = &models[j];
+            let title = html_escape(&format!(
+                "{}: {n} samples ({:.1}%)",
+                model.name,
+                share * 100.0
+            ));
+            format!(
+                r#"<span class="seg" tabindex="0" data-model="{}" data-count="{n}" title="{title}" aria-label="{title}" style="width:{:.3}%;background:{}"></span>"#,
+                html_escape(&model.id),
+                share * 100.0,
+                colour(j)
+            )
+        })
+        .collect();
+    view! { <div class="dist" role="group" aria-label=label inner_html=markup></div> }
 }

@@ -3,20 +3,19 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use vlrb_board::{ExcludedRow, Row, SortKey};
+use vlrb_board::{BoardHead, ExcludedRow, ModelLabel, Row, SortKey};
 use vlrb_core::bootstrap::{DEFAULT_RESAMPLES, DEFAULT_SEED};
 use vlrb_core::bundle::PROTOCOL_VERSION;
-use vlrb_core::model::{Benchmark, Split};
 
 use crate::components::distribution::DistributionBar;
 
-use crate::state::{AppState, Loaded, use_app_state};
+use crate::state::{AppState, use_app_state};
 
 /// The leaderboard.
 #[component]
 pub fn Leaderboard(
-    /// The benchmark on screen, with what the board derives from it.
-    loaded: Arc<Loaded>,
+    /// The benchmark on screen.
+    head: Arc<BoardHead>,
 ) -> impl IntoView {
     let state = use_app_state();
     let rows = state.rows;
@@ -51,7 +50,7 @@ pub fn Leaderboard(
             </th>
         }
     };
-    let n_test = loaded.bench.samples.rows_in(Split::Test).len();
+    let n_test = head.splits.test;
     let subset = move || {
         let rows = rows.get().unwrap_or_default();
         let n = rows.first().map_or(0, |r| r.metrics.num_samples);
@@ -72,17 +71,24 @@ pub fn Leaderboard(
         Some((Err(e), _)) => format!("The 95% bootstrap intervals could not be computed: {e}"),
         None => "Computing 95% bootstrap intervals…".to_owned(),
     };
-    let sha_short = loaded.sha256[..12].to_owned();
+    let sha_short = head.sha256[..12].to_owned();
     // Narrow screens show rank, entry and Rank Score first; the rest on demand.
     let all_columns = RwSignal::new(false);
-    let synthetic = loaded.synthetic();
-    let bench = loaded.bench.clone();
+    let synthetic = head.synthetic;
+    let models: Arc<[ModelLabel]> = head.models.clone().into();
+    // Until the bundle is scored, the rows are the snapshot of an earlier visit to this bundle.
+    let from_snapshot = move || {
+        state.loaded.with(Option::is_none).then(|| view! {
+            <span id="snapshot-note">" · from your last visit, re-scoring from the bundle…"</span>
+        })
+    };
     view! {
         <section class="board" aria-labelledby="board-title">
             <h2 id="board-title">"Leaderboard"</h2>
             <p class="numbers-source">
                 {synthetic.then(|| view! { <strong class="tag synthetic">"SYNTHETIC"</strong> })}
-                {format!(" {} · bundle {sha_short}… · {}", loaded.info.name, PROTOCOL_VERSION)}
+                {format!(" {} · bundle {sha_short}… · {}", head.name, PROTOCOL_VERSION)}
+                {from_snapshot}
             </p>
             <p class="subset" id="subset">{subset}</p>
             {move || {
@@ -122,7 +128,7 @@ pub fn Leaderboard(
                                 .unwrap_or_default()
                                 .into_iter()
                                 .enumerate()
-                                .map(|(position, r)| row_view(state, bench.clone(), position + 1, r))
+                                .map(|(position, r)| row_view(state, models.clone(), position + 1, r))
                                 .collect_view()
                         }}
                         {move || state.excluded.get().into_iter().map(excluded_view).collect_view()}
@@ -135,7 +141,7 @@ pub fn Leaderboard(
 }
 
 /// One row of the board (the `tr[data-entry]` and `td[data-metric][data-value]` hooks).
-fn row_view(state: AppState, bench: Arc<Benchmark>, position: usize, r: Row) -> impl IntoView {
+fn row_view(state: AppState, models: Arc<[ModelLabel]>, position: usize, r: Row) -> impl IntoView {
     let name = r.name.clone();
     let name_for_check = name.clone();
     let is_selected = {
@@ -190,7 +196,7 @@ fn row_view(state: AppState, bench: Arc<Benchmark>, position: usize, r: Row) -> 
             {metric("cost_vs_oracle", o.cost_vs_oracle, format!("{:.3}", o.cost_vs_oracle))}
             {metric("accuracy_vs_oracle", o.accuracy_vs_oracle, format!("{:.3}", o.accuracy_vs_oracle))}
             <td class="num more">{r.throughput_ktps.map(|t| format!("{t:.1}")).unwrap_or_else(|| "–".into())}</td>
-            <td class="more"><DistributionBar bench=bench picks=r.picks_per_model name=r.name.clone()/></td>
+            <td class="more"><DistributionBar models picks=r.picks_per_model name=r.name.clone()/></td>
         </tr>
     }
 }

@@ -3,17 +3,26 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use vlrb_board::BoardHead;
 use vlrb_core::bundle::PROTOCOL_VERSION;
-use vlrb_core::model::Split;
 
-use crate::state::{Loaded, Phase, use_app_state};
+use crate::state::{Phase, use_app_state};
 
 /// Loading progress, or the reason nothing can be shown.
 #[component]
 pub fn Status() -> impl IntoView {
     let state = use_app_state();
     move || {
-        match state.phase.get() {
+        // While an earlier visit's board is on screen, loading is said by the board's source line
+        // and to screen readers only, so the board does not move when it is done.
+        let phase = state.phase.get();
+        if state.snapshot.with(Option::is_some) && !matches!(phase, Phase::Failed(_)) {
+            return view! {
+                <span class="visually-hidden" role="status">"Showing the board of your last visit; re-scoring it from the bundle…"</span>
+            }
+            .into_any();
+        }
+        match phase {
         Phase::Index => view! { <p class="status" role="status">"Loading the list of benchmarks…"</p> }.into_any(),
         Phase::Downloading { received, total } => {
             let mb = |b: u64| format!("{:.1} MB", b as f64 / 1e6);
@@ -50,27 +59,22 @@ pub fn Status() -> impl IntoView {
 /// that could not be shown.
 #[component]
 pub fn Provenance(
-    /// The benchmark on screen, with what the board derives from it.
-    loaded: Arc<Loaded>,
+    /// The benchmark on screen.
+    head: Arc<BoardHead>,
 ) -> impl IntoView {
     let state = use_app_state();
-    let p = loaded.bench.provenance.clone();
-    let synthetic = loaded.synthetic();
-    let b = &loaded.bench;
-    let count = |s: Split| b.samples.split.iter().filter(|&&x| x == s).count();
+    let p = head.provenance.clone();
+    let synthetic = head.synthetic;
+    let splits = head.splits;
     let summary = format!(
         "{} samples ({} train, {} dev, {} test) x {} models, {} dataset{}",
-        b.num_samples(),
-        count(Split::Train),
-        count(Split::Dev),
-        count(Split::Test),
-        b.num_models(),
-        b.samples.datasets.len(),
-        if b.samples.datasets.len() == 1 {
-            ""
-        } else {
-            "s"
-        }
+        splits.total(),
+        splits.train,
+        splits.dev,
+        splits.test,
+        head.models.len(),
+        head.datasets.len(),
+        if head.datasets.len() == 1 { "" } else { "s" }
     );
     let extra_errors = move || {
         state
@@ -116,14 +120,14 @@ pub fn Provenance(
                 <summary>
                     "About this data" <span class="summary-hint">": source, licence, checksum"</span>
                 </summary>
-                <h2 id="about-data">{loaded.info.title.clone()}</h2>
+                <h2 id="about-data">{head.title.clone()}</h2>
                 <p>{long_notice}</p>
                 <dl class="facts">
                     <dt>"Source"</dt><dd id="data-source">{p.source.clone()}</dd>
-                    <dt>"Licence"</dt><dd id="data-licence">{if p.licence.is_empty() { loaded.info.licence.clone() } else { p.licence.clone() }}</dd>
+                    <dt>"Licence"</dt><dd id="data-licence">{head.licence.clone()}</dd>
                     {(!p.attribution.is_empty()).then(|| view! { <dt>"Attribution"</dt><dd>{p.attribution.clone()}</dd> })}
                     <dt>"Size"</dt><dd>{summary}</dd>
-                    <dt>"Bundle SHA-256"</dt><dd><code id="bundle-sha256" class="hash">{loaded.sha256.clone()}</code></dd>
+                    <dt>"Bundle SHA-256"</dt><dd><code id="bundle-sha256" class="hash">{head.sha256.clone()}</code></dd>
                     <dt>"Protocol"</dt><dd id="protocol-version">{PROTOCOL_VERSION}</dd>
                     {(!p.notes.is_empty()).then(|| view! { <dt>"Notes"</dt><dd>{p.notes.clone()}</dd> })}
                 </dl>

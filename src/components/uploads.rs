@@ -113,7 +113,7 @@ pub fn Uploads(
                     }
                 }).collect_view()}
             </ul>
-            {move || state.storage_note.get().map(|n| view! { <p class="warning" role="status">{n}</p> })}
+            {move || state.storage_note.get().map(|n| view! { <p class="warning" id="storage-note" role="status">{n}</p> })}
             <h3>"Your uploads"</h3>
             <ul class="my-uploads" id="my-uploads">
                 {move || {

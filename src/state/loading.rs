@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use futures::channel::oneshot;
 use leptos::prelude::*;
-use vlrb_board::{Entry, upload};
+use vlrb_board::{BoardHead, Entry, Listed, upload};
 use vlrb_core::bundle;
 use vlrb_core::model::Benchmark;
 use vlrb_core::predictions::SampleIndex;
@@ -40,12 +40,14 @@ pub struct Loaded {
     /// Where the training worker fetches the bundle: relative to the site, or a `blob:` URL of a
     /// benchmark opened from disk.
     pub bundle_url: String,
+    /// What the first screen shows of it besides the rows.
+    pub head: Arc<BoardHead>,
 }
 
 impl Loaded {
     /// Whether the data is synthetic (by the bundle or the index).
     pub fn synthetic(&self) -> bool {
-        self.bench.provenance.synthetic || self.info.synthetic
+        self.head.synthetic
     }
 }
 
@@ -69,11 +71,32 @@ pub enum Phase {
     Failed(String),
 }
 
+/// The list of benchmarks and the submissions' manifest, requested as the app starts, before its
+/// first render (which may paint an earlier visit's board first).
+pub struct FirstFetches {
+    index: Fetch,
+    manifest: Fetch,
+}
+
+impl FirstFetches {
+    /// Requests both now.
+    pub fn start() -> FirstFetches {
+        FirstFetches {
+            index: web::start_fetch(INDEX),
+            manifest: web::start_fetch(SUBMISSIONS),
+        }
+    }
+}
+
 /// Reads the list of benchmarks and loads the one the URL names (or the first). The submissions'
 /// manifest downloads beside the list, so their files can start as soon as the benchmark is known.
-pub async fn start(state: AppState) {
-    let manifest = web::start_fetch(SUBMISSIONS);
-    let text = match web::fetch_text_optional(INDEX).await {
+pub async fn start(state: AppState, first: FirstFetches) {
+    let FirstFetches { index, manifest } = first;
+    let index = match index {
+        Ok(fetch) => web::text_optional(fetch, INDEX).await,
+        Err(e) => Err(e),
+    };
+    let text = match index {
         Ok(Some(text)) => text,
         Ok(None) => {
             state.phase.set(Phase::Failed(format!(
@@ -193,6 +216,7 @@ pub fn begin(state: AppState, info: &BenchInfo) -> u64 {
         state.what_if.set(Default::default());
     }
     state.bench.set(Some(info.name.clone()));
+    super::snapshot::keep_only_for(state, info);
     // The previous local benchmark's bundle copy (its `blob:` URL) is no longer needed.
     if let Some(previous) = state.loaded.get_untracked()
         && previous.info.local
@@ -314,6 +338,17 @@ pub async fn install(
         None => None,
     };
     state.uploads.set(uploads);
+    let head = Arc::new(BoardHead::of(
+        &bench,
+        &header.sha256,
+        Listed {
+            name: &info.name,
+            title: &info.title,
+            file: &info.file,
+            licence: &info.licence,
+            synthetic: info.synthetic,
+        },
+    ));
     state.loaded.set(Some(Arc::new(Loaded {
         info: info.clone(),
         bench: bench.clone(),
@@ -322,7 +357,9 @@ pub async fn install(
         published,
         builtin,
         bundle_url,
+        head,
     })));
+    state.snapshot.set(None);
     // Set in the same task as the benchmark, so the page renders the board once.
     if let Some((extra, errors)) = scored {
         let mut names = state.taken_names(None);
@@ -344,6 +381,7 @@ pub async fn install(
     }
     let t_ready = web::now_ms();
     state.ready_ms.set(Some(t_ready));
+    super::snapshot::store(state);
     state.load_timings.set(Some(format!(
         "download {:.0} ms, decode {:.0} ms, baselines {:.0} ms, board and submissions {:.0} ms",
         t_downloaded - t_start,

@@ -6,11 +6,13 @@
 //! - [`local`]: benchmarks the visitor opens from disk, kept in IndexedDB;
 //! - [`intervals`]: the bootstrap intervals, computed in slices after the board paints;
 //! - [`training`]: the sandbox's training worker and what its messages change;
-//! - [`whatif`]: the pool and prices the board is scored under.
+//! - [`whatif`]: the pool and prices the board is scored under;
+//! - [`snapshot`]: the board as last scored, painted by a return visit before the bundle is in.
 
 pub mod intervals;
 pub mod loading;
 pub mod local;
+pub mod snapshot;
 pub mod training;
 pub mod whatif;
 
@@ -18,13 +20,16 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use vlrb_board::urlstate::ViewState;
-use vlrb_board::{Entry, ExcludedRow, Filter, Row, SortKey, TakenNames, WhatIf, upload};
+use vlrb_board::{
+    BoardHead, BoardSnapshot, Entry, ExcludedRow, Filter, Row, SortKey, TakenNames, WhatIf, upload,
+};
 use vlrb_core::metrics::Routing;
 use vlrb_sandbox::TrainForm;
 
 use crate::web::{self, BenchInfo};
 pub use intervals::Intervals;
 pub use loading::{Loaded, Phase};
+pub use snapshot::BoardSource;
 pub use whatif::{ScenarioView, ScoredBoard};
 
 /// A message shown next to the upload control.
@@ -60,6 +65,8 @@ pub struct AppState {
     pub local_status: RwSignal<local::Status>,
     /// The benchmark on show.
     pub loaded: RwSignal<Option<Arc<Loaded>>>,
+    /// The board of an earlier visit to the same bundle, shown until `loaded` is scored.
+    pub snapshot: RwSignal<Option<Arc<BoardSnapshot>>>,
     /// Verified submissions and reference routers.
     pub extra: RwSignal<Vec<Entry>>,
     /// Why submissions could not be shown.
@@ -92,11 +99,16 @@ pub struct AppState {
     pub intervals: RwSignal<Option<Intervals>>,
     /// When the board became ready (ms since navigation).
     pub ready_ms: RwSignal<Option<f64>>,
+    /// When the board's rows and plot first painted, from a snapshot or the bundle (ms since
+    /// navigation).
+    pub shown_ms: RwSignal<Option<f64>>,
     /// Where loading time went.
     pub load_timings: RwSignal<Option<String>>,
     /// Bumped by each load, so a stale one stops.
     pub load_generation: StoredValue<u64>,
     notice_counter: StoredValue<u64>,
+    /// The benchmark the first screen shows: the loaded one's, else the snapshot's.
+    pub head: Memo<Option<Arc<BoardHead>>>,
     /// The scenario of the what-if view on the loaded benchmark.
     pub scenario: Memo<Option<ScenarioView>>,
     /// Every entry scored under the scenario on the filter (unsorted, without intervals).
@@ -115,16 +127,24 @@ pub fn use_app_state() -> AppState {
 impl AppState {
     /// The state a page opened at `initial` starts from.
     pub fn new(initial: ViewState) -> AppState {
+        let (snapshot, snapshot_note) = snapshot::restore(&initial);
+        let loaded: RwSignal<Option<Arc<Loaded>>> = RwSignal::new(None);
+        let snapshot = RwSignal::new(snapshot);
         let base = AppState {
             index: RwSignal::new(Vec::new()),
             phase: RwSignal::new(Phase::Index),
             local_status: RwSignal::new(local::Status::Idle),
-            loaded: RwSignal::new(None),
+            loaded,
+            snapshot,
+            head: Memo::new(move |_| match loaded.get() {
+                Some(l) => Some(l.head.clone()),
+                None => snapshot.get().map(|s| Arc::new(s.head.clone())),
+            }),
             extra: RwSignal::new(Vec::new()),
             extra_errors: RwSignal::new(Vec::new()),
             uploads: RwSignal::new(Vec::new()),
             notices: RwSignal::new(Vec::new()),
-            storage_note: RwSignal::new(None),
+            storage_note: RwSignal::new(snapshot_note),
             bench: RwSignal::new(initial.bench),
             group: RwSignal::new(initial.group),
             dataset: RwSignal::new(initial.dataset),
@@ -136,6 +156,7 @@ impl AppState {
             sweep: RwSignal::new(None),
             intervals: RwSignal::new(None),
             ready_ms: RwSignal::new(None),
+            shown_ms: RwSignal::new(None),
             load_timings: RwSignal::new(None),
             load_generation: StoredValue::new(0),
             notice_counter: StoredValue::new(0),
@@ -164,7 +185,13 @@ impl AppState {
         };
         AppState {
             rows: Memo::new(move |_| with_board.board_rows()),
-            excluded: Memo::new(move |_| board.get().map(|b| b.board.excluded).unwrap_or_default()),
+            excluded: Memo::new(move |_| match board.get() {
+                Some(b) => b.board.excluded,
+                None => with_board
+                    .snapshot_board()
+                    .map(|b| b.excluded)
+                    .unwrap_or_default(),
+            }),
             ..with_board
         }
     }
@@ -218,7 +245,10 @@ impl AppState {
     /// The board's rows: every entry scored on the filter, with the bootstrap intervals when they
     /// are for this filter and these entries, sorted.
     fn board_rows(&self) -> Option<Vec<Row>> {
-        let mut rows = self.board.get()?.board.rows;
+        let mut rows = match self.board.get() {
+            Some(scored) => scored.board.rows,
+            None => self.snapshot_board()?.rows,
+        };
         let filter = self.filter();
         let entries = self.entries();
         let what_if = self.what_if.get();
@@ -231,6 +261,25 @@ impl AppState {
         let (key, descending) = self.sort.get();
         vlrb_board::sort_rows(&mut rows, key, descending);
         Some(rows)
+    }
+
+    /// The snapshot's board while no benchmark is loaded, when the view is the one it holds.
+    fn snapshot_board(&self) -> Option<vlrb_board::Board> {
+        if self.filter() != Filter::default() || !self.what_if.with(WhatIf::is_published) {
+            return None;
+        }
+        self.snapshot.with(|s| s.as_ref().map(|s| s.board.clone()))
+    }
+
+    /// Where the board's rows come from, while it has rows.
+    pub fn board_source(&self) -> Option<BoardSource> {
+        if self.loaded.with(Option::is_some) {
+            Some(BoardSource::Live)
+        } else if self.snapshot.with(Option::is_some) {
+            Some(BoardSource::Snapshot)
+        } else {
+            None
+        }
     }
 
     /// Shows a message next to the upload control, replacing an older one about the same file.
@@ -301,5 +350,6 @@ impl AppState {
             Err(e) => Some(format!("cannot serialise the uploads for storage: {e}")),
         };
         self.storage_note.set(note);
+        snapshot::store(*self);
     }
 }

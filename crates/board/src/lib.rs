@@ -5,6 +5,7 @@
 //!   unique row names;
 //! - [`rows`]: scoring entries on a filtered subset with the global bounds, the Pareto flag, the
 //!   gap to the Oracle, breakdowns, sorting;
+//! - [`snapshot`]: the first screen as last scored, kept so a return visit paints it at once;
 //! - [`mod@format`]: number formats (display and the `data-value` hook), HTML escaping;
 //! - [`export`]: the CSV and JSON exports;
 //! - [`upload`]: scoring uploaded predictions, their persistence format, the template;
@@ -16,6 +17,7 @@ pub mod explorer;
 pub mod export;
 pub mod format;
 pub mod rows;
+pub mod snapshot;
 pub mod upload;
 pub mod urlstate;
 pub mod whatif;
@@ -29,5 +31,6 @@ pub use format::{dollars, html_escape, pct, raw};
 pub use rows::{
     Board, ExcludedRow, Filter, Row, SortKey, attach_intervals, breakdown, score, sort_rows,
 };
+pub use snapshot::{BoardHead, BoardSnapshot, Listed, ModelLabel};
 pub use urlstate::ViewState;
 pub use whatif::{Preset, WhatIf, WhatIfError};

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
 use vlrb_core::bootstrap::EntryInterval;
 use vlrb_core::metrics::{Metrics, Optimality};
 use vlrb_core::model::Benchmark;
@@ -43,8 +45,8 @@ impl Filter {
     }
 }
 
-/// One scored row of the board.
-#[derive(Debug, Clone, PartialEq)]
+/// One scored row of the board (serialised without its intervals, for [`crate::snapshot`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     /// Entry name.
     pub name: String,
@@ -61,6 +63,7 @@ pub struct Row {
     /// On the accuracy-cost Pareto frontier of the non-Oracle rows.
     pub pareto: bool,
     /// Bootstrap intervals, once computed.
+    #[serde(skip)]
     pub interval: Option<EntryInterval>,
     /// True when this row is the leader (best Rank Score among non-Oracle rows).
     pub leader: bool,
@@ -76,7 +79,7 @@ impl Row {
 }
 
 /// A router that picks a model outside the view's pool on some test sample: shown, never scored.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExcludedRow {
     /// Entry name.
     pub name: String,
@@ -87,7 +90,7 @@ pub struct ExcludedRow {
 }
 
 /// The board of a view: the scored rows and the rows that cannot be scored under its pool.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Board {
     /// Scored rows.
     pub rows: Vec<Row>,

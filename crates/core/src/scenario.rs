@@ -30,7 +30,7 @@ pub enum ScenarioError {
 }
 
 /// A routing that picks models outside the pool: not scored (never silently rescored).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 #[error(
     "sample {first_sample} is routed to {first_model}, which is not in the pool \
      ({samples} samples use excluded models)"
