@@ -60,7 +60,7 @@ pub fn Controls(
             benchmark: &l.info.name,
             synthetic: l.synthetic(),
             source: &l.bench.provenance.source,
-            bundle_sha256: &l.sha256,
+            bundle_sha256: &l.head.sha256,
             protocol_version: PROTOCOL_VERSION,
             subset: state.filter().describe(),
             pool,

@@ -31,8 +31,6 @@ pub struct Loaded {
     pub bench: Arc<Benchmark>,
     /// Sample-id and model lookups for scoring uploads, built once per bundle.
     pub index: Arc<SampleIndex>,
-    /// The bundle's SHA-256.
-    pub sha256: String,
     /// The benchmark as published (every model, the bundle's costs and bounds).
     pub published: Arc<Scenario>,
     /// Baselines and single models, as published.
@@ -353,7 +351,6 @@ pub async fn install(
         info: info.clone(),
         bench: bench.clone(),
         index: index.clone(),
-        sha256: header.sha256,
         published,
         builtin,
         bundle_url,

@@ -341,7 +341,7 @@ impl AppState {
         let uploads = self.uploads.get_untracked();
         let key = upload::storage_key(&loaded.info.name);
         let note = match (!uploads.is_empty())
-            .then(|| upload::store(&loaded.sha256, &uploads))
+            .then(|| upload::store(&loaded.head.sha256, &uploads))
             .transpose()
         {
             Ok(value) => web::storage_set(&key, value.as_deref())

@@ -71,11 +71,11 @@ pub fn restore(initial: &ViewState) -> (Option<Arc<BoardSnapshot>>, Option<Strin
 
 /// Stops showing the snapshot unless it is of the served bundle `info` is about to load.
 pub fn keep_only_for(state: AppState, info: &BenchInfo) {
-    let keep = state.snapshot.with_untracked(|s| {
+    let stale = state.snapshot.with_untracked(|s| {
         s.as_ref()
-            .is_some_and(|s| !info.local && s.is_of(&info.name, &info.file))
+            .is_some_and(|s| info.local || !s.is_of(&info.name, &info.file))
     });
-    if !keep && state.snapshot.with_untracked(Option::is_some) {
+    if stale {
         state.snapshot.set(None);
     }
 }
@@ -107,13 +107,18 @@ pub fn store(state: AppState) {
 }
 
 /// Keeps `shown_ms` (when the board's rows and plot first painted, from a snapshot or the bundle)
-/// and drops the snapshot when loading fails.
+/// and drops the snapshot when loading fails. Two effects, so that the download's progress (a
+/// phase change per chunk) does not rerun the first.
 pub fn keep_shown(state: AppState) {
-    let waiting = StoredValue::new(false);
     Effect::new(move |_| {
-        if matches!(state.phase.get(), Phase::Failed(_)) {
+        if matches!(state.phase.get(), Phase::Failed(_))
+            && state.snapshot.with_untracked(Option::is_some)
+        {
             state.snapshot.set(None);
         }
+    });
+    let waiting = StoredValue::new(false);
+    Effect::new(move |_| {
         let shown = state.rows.with(Option::is_some);
         if !shown {
             if state.shown_ms.get_untracked().is_some() {

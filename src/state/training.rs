@@ -116,7 +116,7 @@ impl Training {
     /// start is shown.
     pub fn start(self, form: TrainForm) {
         let loaded = self.loaded.get_value();
-        let mut request = match form.validate(&loaded.bundle_url, &loaded.sha256) {
+        let mut request = match form.validate(&loaded.bundle_url, &loaded.head.sha256) {
             Ok(r) => r,
             Err(e) => {
                 self.invalid.set(Some((e.field(), e.to_string())));

@@ -30,7 +30,7 @@ impl Training {
         self.state
             .loaded
             .get_untracked()
-            .is_some_and(|l| l.sha256 == sha256)
+            .is_some_and(|l| l.head.sha256 == sha256)
     }
 
     /// Adds the running request's finished lambdas as board rows (named `... (trained here,
