@@ -4,31 +4,11 @@
 pub mod local_db;
 
 use js_sys::{Reflect, Uint8Array};
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Response, Url};
 
-/// One benchmark of `bundles/index.json`, or one the visitor opened from disk.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BenchInfo {
-    /// The bundle's `name` (as `vlrb info` reports it; the `?bench=` value).
-    pub name: String,
-    /// Bundle file name within `bundles/`.
-    pub file: String,
-    /// Human title.
-    pub title: String,
-    /// Generated data, not any paper's numbers.
-    pub synthetic: bool,
-    /// Licence of the data.
-    pub licence: String,
-    /// Its datasets (to recognise a file made for it while another benchmark is shown).
-    #[serde(default)]
-    pub datasets: Vec<String>,
-    /// Opened by the visitor from disk and kept in this browser (IndexedDB), not served.
-    #[serde(default)]
-    pub local: bool,
-}
+pub use vlrb_board::site::{BenchInfo, SubmissionInfo};
 
 /// A failed browser call.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -78,24 +58,6 @@ impl WebError {
             status_text: resp.status_text(),
         }
     }
-}
-
-/// One verified submission of `submissions/index.json` (written at build time).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct SubmissionInfo {
-    /// Benchmark name it was made for.
-    pub bench: String,
-    /// Predictions file, relative to the site root.
-    pub file: String,
-    /// Its metadata.
-    pub meta: vlrb_board::SubmissionMeta,
-    /// `verified` (default) or `reference` (a router trained natively by the project).
-    #[serde(default = "verified")]
-    pub kind: vlrb_board::Kind,
-}
-
-fn verified() -> vlrb_board::Kind {
-    vlrb_board::Kind::Verified
 }
 
 fn window() -> Result<web_sys::Window, WebError> {
@@ -356,6 +318,15 @@ pub fn replace_query(query: &str) {
     if let Ok(history) = w.history() {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{query}")));
     }
+}
+
+/// The text of the page's element `id` (a `<script type="application/json">` written at build
+/// time), when the page has it.
+pub fn element_text(id: &str) -> Option<String> {
+    web_sys::window()?
+        .document()?
+        .get_element_by_id(id)?
+        .text_content()
 }
 
 /// Sets an attribute on the `<html>` element (the theme).

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use vlrb_board::{BoardHead, ExcludedRow, ModelLabel, Row, SortKey};
+use vlrb_board::{BoardHead, ExcludedRow, ModelLabel, Row, SnapshotOrigin, SortKey};
 use vlrb_core::bootstrap::{DEFAULT_RESAMPLES, DEFAULT_SEED};
 use vlrb_core::bundle::PROTOCOL_VERSION;
 
@@ -76,11 +76,20 @@ pub fn Leaderboard(
     let all_columns = RwSignal::new(false);
     let synthetic = head.synthetic;
     let models: Arc<[ModelLabel]> = head.models.clone().into();
-    // Until the bundle is scored, the rows are the snapshot of an earlier visit to this bundle.
+    // Until the bundle is scored, the rows are a snapshot of this bundle's board: the site's (built
+    // with it) or the last visit's.
     let from_snapshot = move || {
-        state.loaded.with(Option::is_none).then(|| view! {
-            <span id="snapshot-note">" · from your last visit, re-scoring from the bundle…"</span>
-        })
+        if state.loaded.with(Option::is_some) {
+            return None;
+        }
+        let origin = state.snapshot.with(|s| s.as_ref().map(|s| s.origin))?;
+        let text = match origin {
+            SnapshotOrigin::Site => {
+                " · as scored when this site was built, re-scoring from the bundle…"
+            }
+            SnapshotOrigin::LastVisit => " · from your last visit, re-scoring from the bundle…",
+        };
+        Some(view! { <span id="snapshot-note" data-origin=origin.id()>{text}</span> })
     };
     view! {
         <section class="board" aria-labelledby="board-title">

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use vlrb_board::BoardHead;
+use vlrb_board::{BoardHead, SnapshotOrigin};
 use vlrb_core::bundle::PROTOCOL_VERSION;
 
 use crate::state::{Phase, use_app_state};
@@ -16,11 +16,19 @@ pub fn Status() -> impl IntoView {
         // While an earlier visit's board is on screen, loading is said by the board's source line
         // and to screen readers only, so the board does not move when it is done.
         let phase = state.phase.get();
-        if state.snapshot.with(Option::is_some) && !matches!(phase, Phase::Failed(_)) {
-            return view! {
-                <span class="visually-hidden" role="status">"Showing the board of your last visit; re-scoring it from the bundle…"</span>
-            }
-            .into_any();
+        let origin = state.snapshot.with(|s| s.as_ref().map(|s| s.origin));
+        if let Some(origin) = origin
+            && !matches!(phase, Phase::Failed(_))
+        {
+            let text = match origin {
+                SnapshotOrigin::Site => {
+                    "Showing the board as scored when this site was built; re-scoring it from the bundle…"
+                }
+                SnapshotOrigin::LastVisit => {
+                    "Showing the board of your last visit; re-scoring it from the bundle…"
+                }
+            };
+            return view! { <span class="visually-hidden" role="status">{text}</span> }.into_any();
         }
         match phase {
         Phase::Index => view! { <p class="status" role="status">"Loading the list of benchmarks…"</p> }.into_any(),

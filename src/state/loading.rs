@@ -5,7 +5,11 @@ use std::sync::Arc;
 
 use futures::channel::oneshot;
 use leptos::prelude::*;
-use vlrb_board::{BoardHead, Entry, Listed, upload};
+use vlrb_board::site::{
+    BENCH_INDEX as INDEX, SUBMISSIONS_MANIFEST as SUBMISSIONS, SubmissionText, named_apart,
+    score_submissions,
+};
+use vlrb_board::{BoardHead, Entry, upload};
 use vlrb_core::bundle;
 use vlrb_core::model::Benchmark;
 use vlrb_core::predictions::SampleIndex;
@@ -13,11 +17,6 @@ use vlrb_core::scenario::Scenario;
 
 use super::AppState;
 use crate::web::{self, BenchInfo, SubmissionInfo};
-
-/// The list of benchmarks the site serves.
-const INDEX: &str = "bundles/index.json";
-/// The manifest of verified submissions and reference routers (written at build time).
-const SUBMISSIONS: &str = "submissions/index.json";
 
 /// A download begun with [`web::start_fetch`].
 type Fetch = Result<js_sys::Promise, web::WebError>;
@@ -336,17 +335,7 @@ pub async fn install(
         None => None,
     };
     state.uploads.set(uploads);
-    let head = Arc::new(BoardHead::of(
-        &bench,
-        &header.sha256,
-        Listed {
-            name: &info.name,
-            title: &info.title,
-            file: &info.file,
-            licence: &info.licence,
-            synthetic: info.synthetic,
-        },
-    ));
+    let head = Arc::new(BoardHead::of(&bench, &header.sha256, info.listed()));
     state.loaded.set(Some(Arc::new(Loaded {
         info: info.clone(),
         bench: bench.clone(),
@@ -359,15 +348,9 @@ pub async fn install(
     state.snapshot.set(None);
     // Set in the same task as the benchmark, so the page renders the board once.
     if let Some((extra, errors)) = scored {
-        let mut names = state.taken_names(None);
-        let renamed = extra
-            .into_iter()
-            .map(|mut e| {
-                e.name = names.claim(&e.name);
-                e
-            })
-            .collect();
-        state.extra.set(renamed);
+        state
+            .extra
+            .set(named_apart(&mut state.taken_names(None), extra));
         state.extra_errors.set(errors);
     }
     state.phase.set(Phase::Ready);
@@ -390,8 +373,8 @@ pub async fn install(
 
 /// The verified submissions and reference routers of one benchmark, downloaded, not yet scored.
 pub struct SubmissionFiles {
-    /// Each listed file with its text (`None`: listed but missing), or why it could not be read.
-    files: Vec<(SubmissionInfo, Result<Option<String>, web::WebError>)>,
+    /// Each listed file with its text.
+    files: Vec<(SubmissionInfo, SubmissionText)>,
     /// Why the manifest could not be used.
     errors: Vec<String>,
 }
@@ -426,35 +409,16 @@ async fn fetch_submissions(name: &str, manifest: Option<Fetch>) -> SubmissionFil
             Ok(fetch) => web::text_optional(fetch, &sub.file).await,
             Err(e) => Err(e),
         };
-        files.push((sub, text));
+        files.push((sub, text.map_err(|e| e.to_string())));
     }
     SubmissionFiles { files, errors }
 }
 
 impl SubmissionFiles {
-    /// Each file scored by the same code as uploads, and the reason for each one that could not be.
+    /// Each file scored by the same code as uploads, and the reason for each one that could not be
+    /// (the manifest's first).
     fn score(self, bench: &Benchmark, index: &SampleIndex) -> (Vec<Entry>, Vec<String>) {
-        let (mut entries, mut errors) = (Vec::new(), self.errors);
-        for (sub, text) in self.files {
-            let scored = match text {
-                Ok(Some(text)) => upload::score_file(bench, index, text.as_bytes(), &sub.file)
-                    .map_err(|e| e.to_string()),
-                Ok(None) => Err(format!(
-                    "{} is listed in {SUBMISSIONS} but missing",
-                    sub.file
-                )),
-                Err(e) => Err(e.to_string()),
-            };
-            match scored {
-                Ok(accepted) => entries.push(Entry {
-                    name: sub.meta.name.clone(),
-                    kind: sub.kind,
-                    routing: Arc::new(accepted.routing),
-                    meta: Some(sub.meta),
-                }),
-                Err(e) => errors.push(e),
-            }
-        }
-        (entries, errors)
+        let (entries, errors) = score_submissions(bench, index, self.files);
+        (entries, [self.errors, errors].concat())
     }
 }

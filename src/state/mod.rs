@@ -20,16 +20,14 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use vlrb_board::urlstate::ViewState;
-use vlrb_board::{
-    BoardHead, BoardSnapshot, Entry, ExcludedRow, Filter, Row, SortKey, TakenNames, WhatIf, upload,
-};
+use vlrb_board::{BoardHead, Entry, ExcludedRow, Filter, Row, SortKey, TakenNames, WhatIf, upload};
 use vlrb_core::metrics::Routing;
 use vlrb_sandbox::TrainForm;
 
 use crate::web::{self, BenchInfo};
 pub use intervals::Intervals;
 pub use loading::{Loaded, Phase};
-pub use snapshot::BoardSource;
+pub use snapshot::{BoardSource, ShownSnapshot};
 pub use whatif::{ScenarioView, ScoredBoard};
 
 /// A message shown next to the upload control.
@@ -65,8 +63,9 @@ pub struct AppState {
     pub local_status: RwSignal<local::Status>,
     /// The benchmark on show.
     pub loaded: RwSignal<Option<Arc<Loaded>>>,
-    /// The board of an earlier visit to the same bundle, shown until `loaded` is scored.
-    pub snapshot: RwSignal<Option<Arc<BoardSnapshot>>>,
+    /// The board scored before (by the site's build or an earlier visit) of the same bundle,
+    /// shown until `loaded` is scored.
+    pub snapshot: RwSignal<Option<ShownSnapshot>>,
     /// Verified submissions and reference routers.
     pub extra: RwSignal<Vec<Entry>>,
     /// Why submissions could not be shown.
@@ -138,7 +137,7 @@ impl AppState {
             snapshot,
             head: Memo::new(move |_| match loaded.get() {
                 Some(l) => Some(l.head.clone()),
-                None => snapshot.get().map(|s| Arc::new(s.head.clone())),
+                None => snapshot.with(|s| s.as_ref().map(|s| Arc::new(s.kept.head.clone()))),
             }),
             extra: RwSignal::new(Vec::new()),
             extra_errors: RwSignal::new(Vec::new()),
@@ -268,7 +267,8 @@ impl AppState {
         if self.filter() != Filter::default() || !self.what_if.with(WhatIf::is_published) {
             return None;
         }
-        self.snapshot.with(|s| s.as_ref().map(|s| s.board.clone()))
+        self.snapshot
+            .with(|s| s.as_ref().map(|s| s.kept.board.clone()))
     }
 
     /// Where the board's rows come from, while it has rows.

@@ -1,16 +1,17 @@
-//! The board as last scored, kept in localStorage so that a return visit paints its first screen
-//! (banner, filters, leaderboard, plot) as soon as the app starts, while the bundle downloads and
-//! decodes; the rows scored from the bundle then replace it (`main[data-board-source]`). Only the
-//! published view with no filter of a served bundle is kept, and only the same bundle file is
-//! ever shown from it.
+//! The board as scored before, painted as the first screen (banner, filters, leaderboard, plot) as
+//! soon as the app starts, while the bundle downloads and decodes; the rows scored from the bundle
+//! then replace it (`main[data-board-source]`). A first visit shows the one the published site was
+//! built with (in its index.html), a return visit the one it kept in localStorage when its board
+//! was ready. Only the published view with no filter of a served bundle is kept, and only the same
+//! bundle file is ever shown from it.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use vlrb_board::snapshot::STORAGE_KEY;
+use vlrb_board::snapshot::{SITE_ELEMENT_ID, STORAGE_KEY, pick};
 use vlrb_board::urlstate::ViewState;
-use vlrb_board::{BoardSnapshot, Filter, WhatIf};
+use vlrb_board::{BoardSnapshot, Filter, SnapshotOrigin, WhatIf};
 
 use super::{AppState, Phase};
 use crate::web::{self, BenchInfo};
@@ -39,8 +40,18 @@ fn is_snapshot_view(filter: &Filter, what_if: &WhatIf) -> bool {
     *filter == Filter::default() && what_if.is_published()
 }
 
-/// The stored snapshot a page opened at `initial` may show, with why a stored one was dropped.
-pub fn restore(initial: &ViewState) -> (Option<Arc<BoardSnapshot>>, Option<String>) {
+/// A snapshot on screen, and where it was kept.
+#[derive(Debug, Clone)]
+pub struct ShownSnapshot {
+    /// The board and its head.
+    pub kept: Arc<BoardSnapshot>,
+    /// The site's (a first visit) or the last visit's.
+    pub origin: SnapshotOrigin,
+}
+
+/// The snapshot a page opened at `initial` shows (the last visit's, else the site's: see
+/// [`pick`]), with why one could not be read (a malformed stored one is removed).
+pub fn restore(initial: &ViewState) -> (Option<ShownSnapshot>, Option<String>) {
     let filter = Filter {
         group: initial.group.clone(),
         dataset: initial.dataset.clone(),
@@ -48,32 +59,34 @@ pub fn restore(initial: &ViewState) -> (Option<Arc<BoardSnapshot>>, Option<Strin
     if !is_snapshot_view(&filter, &initial.what_if) {
         return (None, None);
     }
-    let Some(text) = web::storage_get(STORAGE_KEY) else {
-        return (None, None);
-    };
-    match BoardSnapshot::from_json(&text) {
-        Ok(snapshot) => (
-            snapshot
-                .filter(|s| initial.bench.as_ref().is_none_or(|b| *b == s.head.name))
-                .map(Arc::new),
-            None,
-        ),
-        Err(e) => {
-            let removed = web::storage_set(STORAGE_KEY, None).err();
-            let note = match removed {
-                None => e.to_string(),
-                Some(w) => format!("{e}; removing it failed: {w}"),
-            };
-            (None, Some(note))
-        }
-    }
+    let mut notes = Vec::new();
+    let stored = web::storage_get(STORAGE_KEY).and_then(|text| {
+        BoardSnapshot::from_json(&text).unwrap_or_else(|e| {
+            notes.push(match web::storage_set(STORAGE_KEY, None) {
+                Ok(()) => format!("{e}; it was dropped"),
+                Err(w) => format!("{e}; removing it failed: {w}"),
+            });
+            None
+        })
+    });
+    let site = web::element_text(SITE_ELEMENT_ID).and_then(|text| {
+        BoardSnapshot::from_json(&text).unwrap_or_else(|e| {
+            notes.push(format!("{e} in this site's index.html; it was not shown"));
+            None
+        })
+    });
+    let shown = pick(stored, site, initial.bench.as_deref()).map(|(kept, origin)| ShownSnapshot {
+        kept: Arc::new(kept),
+        origin,
+    });
+    (shown, (!notes.is_empty()).then(|| notes.join("; ")))
 }
 
 /// Stops showing the snapshot unless it is of the served bundle `info` is about to load.
 pub fn keep_only_for(state: AppState, info: &BenchInfo) {
     let stale = state.snapshot.with_untracked(|s| {
         s.as_ref()
-            .is_some_and(|s| info.local || !s.is_of(&info.name, &info.file))
+            .is_some_and(|s| info.local || !s.kept.is_of(&info.name, &info.file))
     });
     if stale {
         state.snapshot.set(None);

@@ -2,7 +2,8 @@
 // worker) served under a sub-path, /vlrb/, as a static host serves a project site: the leaderboard,
 // an upload and a short sandbox run work there, the permalink keeps the path, the footer names the
 // build, the service worker serves the hashed files on the next visit and the site opens offline,
-// a return visit paints the last visit's board before the bundle is scored (and the same rows after);
+// a first visit paints the board the site was built with (index.html) and a return visit the last
+// visit's, before the bundle is scored (and the same rows after);
 // the server answers no request with an error and no page logs one.
 //   node tests/e2e/subpath.test.mjs          (after trunk build --release: publishes dist/ with
 //                                             scripts/build-site.sh --from dist)
@@ -138,7 +139,7 @@ await suite(import.meta.url, async (env) => {
         await context.close();
     });
 
-    await test(`a return visit paints the last visit's board at once, equal to the rows re-scored from the bundle`, async () => {
+    await test(`first and return visits paint the site's and the last visit's board at once, equal to the rows re-scored from the bundle`, async () => {
         const context = await newContext(browser);
         // The board's first rows as they appeared, and where the rows came from, change by change.
         await context.addInitScript(() => {
@@ -151,7 +152,7 @@ await suite(import.meta.url, async (env) => {
                 if (window.vlrbFirstBoard !== undefined || rows.length === 0) return;
                 window.vlrbFirstBoard = {
                     source,
-                    note: Boolean(document.querySelector('#snapshot-note')),
+                    origin: document.querySelector('#snapshot-note')?.dataset.origin ?? 'none',
                     rows: [...rows].map((tr) => ({
                         entry: tr.dataset.entry,
                         kind: tr.dataset.kind,
@@ -164,35 +165,50 @@ await suite(import.meta.url, async (env) => {
         // Where the rows came from, in order (the page's first frame may have none yet).
         const sources = (page) => page.evaluate(() => window.vlrbSources.join(' -> ').replace(/^none -> /, ''));
         const first = (page) => page.evaluate(() => window.vlrbFirstBoard);
+        /** The first rows came from a snapshot kept at `origin`, and equal the rows then scored from the bundle. */
+        const snapshotThenLive = async (page, origin, visit) => {
+            const early = await first(page);
+            assert(early.source === 'snapshot' && early.origin === origin, `${visit}: the first rows came from ${early.source} (${early.origin})`);
+            assert(await sources(page) === 'snapshot -> live', `${visit}: the rows came from ${await sources(page)}`);
+            const live = await board(page);
+            assert(JSON.stringify(early.rows) === JSON.stringify(live),
+                `${visit}: the snapshot's rows differ from the rows scored from the bundle:\n${JSON.stringify(early.rows)}\n${JSON.stringify(live)}`);
+            sameNumbers(rowOf(early.rows, 'Oracle'), vlrb('baselines', bundle(demo)).Oracle, `${visit}: Oracle from the snapshot`);
+            const [shown, ready] = await page.$eval('main', (m) => [m.dataset.shownMs, m.dataset.readyMs].map(Number.parseFloat));
+            assert(shown < ready && await page.getAttribute('main', 'data-board-source') === 'live' && !(await page.$('#snapshot-note')),
+                `${visit}: shown at ${shown} ms, ready at ${ready} ms, source ${await page.getAttribute('main', 'data-board-source')}`);
+            measure(`${demo.name} under ${BASE}, ${visit}: board painted from the ${origin} snapshot at ${shown.toFixed(0)} ms, scored from the bundle at ${ready.toFixed(0)} ms`);
+        };
+        // The first visit: the board scripts/build-site.sh wrote into index.html (vlrb snapshot).
+        const built = readFileSync(join(site, 'index.html'), 'utf8').match(/<script type="application\/json" id="vlrb-board-snapshot">(.*?)<\/script>/s);
+        assert(built && JSON.parse(built[1]).head.file === demo.file, `index.html carries no snapshot of ${demo.file}`);
         const page = await openPage(context, url(demo));
-        assert(await sources(page) === 'live', `the first visit's rows came from ${await sources(page)}`);
+        await snapshotThenLive(page, 'site', 'first visit');
         const KEY = 'vlrb.board-snapshot';
         const stored = JSON.parse(await page.evaluate((k) => localStorage.getItem(k), KEY));
         assert(stored && stored.head.file === demo.file, `no snapshot of ${demo.file} was kept: ${JSON.stringify(stored)?.slice(0, 200)}`);
-        // The return visit: the snapshot's rows first, then the same rows scored from the bundle.
+        // The return visit: the snapshot it kept.
         await page.reload();
         await waitReady(page);
-        const early = await first(page);
-        assert(early.source === 'snapshot' && early.note, `the return visit's first rows came from ${early.source} (note shown: ${early.note})`);
-        assert(await sources(page) === 'snapshot -> live', `the rows came from ${await sources(page)}`);
-        const live = await board(page);
-        assert(JSON.stringify(early.rows) === JSON.stringify(live),
-            `the snapshot's rows differ from the rows scored from the bundle:\n${JSON.stringify(early.rows)}\n${JSON.stringify(live)}`);
-        sameNumbers(rowOf(early.rows, 'Oracle'), vlrb('baselines', bundle(demo)).Oracle, 'Oracle from the snapshot');
-        const [shown, ready] = await page.$eval('main', (m) => [m.dataset.shownMs, m.dataset.readyMs].map(Number.parseFloat));
-        assert(shown < ready && await page.getAttribute('main', 'data-board-source') === 'live' && !(await page.$('#snapshot-note')),
-            `shown at ${shown} ms, ready at ${ready} ms, source ${await page.getAttribute('main', 'data-board-source')}`);
-        measure(`${demo.name} under ${BASE}, return visit: board painted from the snapshot at ${shown.toFixed(0)} ms, scored from the bundle at ${ready.toFixed(0)} ms`);
-        // A snapshot of another bundle file (a new release since) is dropped as soon as the list of
-        // benchmarks is read, before the bundle; a malformed one is never shown, with a note.
+        await snapshotThenLive(page, 'visit', 'return visit');
+        // A kept snapshot of an older bundle file (a new release since): the site's board instead.
         await page.evaluate(([k, s]) => localStorage.setItem(k, JSON.stringify({ ...s, head: { ...s.head, file: 'demo-0000000000000000.vlrb' } })), [KEY, stored]);
         await page.reload();
         await waitReady(page);
-        assert(await sources(page) === 'snapshot -> none -> live', `with another bundle's snapshot the rows came from ${await sources(page)}`);
-        await page.evaluate((k) => localStorage.setItem(k, '{"version":1,"head":7}'), KEY);
-        await page.reload();
+        await snapshotThenLive(page, 'site', 'visit after a new release');
+        // A kept snapshot whose bundle file the list does not name is dropped as soon as the list of
+        // benchmarks is read, before the bundle (here: a benchmark the site was not built with).
+        const fixture = find(FIXTURE_NAME);
+        await page.evaluate(([k, s, name]) => localStorage.setItem(k, JSON.stringify({ ...s, head: { ...s.head, name, file: 'gone-0000000000000000.vlrb' } })), [KEY, stored, FIXTURE_NAME]);
+        await page.goto(url(fixture));
         await waitReady(page);
-        assert(await sources(page) === 'live', `with a malformed snapshot the rows came from ${await sources(page)}`);
+        assert(await sources(page) === 'snapshot -> none -> live', `with another bundle's snapshot the rows came from ${await sources(page)}`);
+        // A malformed kept snapshot is never shown, with a note; the site's is.
+        await page.evaluate((k) => localStorage.setItem(k, '{"version":1,"head":7}'), KEY);
+        await page.goto(url(demo));
+        await waitReady(page);
+        assert((await first(page)).origin === 'site' && await sources(page) === 'snapshot -> live',
+            `with a malformed kept snapshot the rows came from ${await sources(page)} (${(await first(page)).origin})`);
         const note = await page.textContent('#storage-note');
         assert(note.includes('snapshot is malformed'), `the note says: ${note}`);
         const kept = JSON.parse(await page.evaluate((k) => localStorage.getItem(k), KEY));

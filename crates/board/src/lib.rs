@@ -6,6 +6,8 @@
 //! - [`rows`]: scoring entries on a filtered subset with the global bounds, the Pareto flag, the
 //!   gap to the Oracle, breakdowns, sorting;
 //! - [`snapshot`]: the first screen as last scored, kept so a return visit paints it at once;
+//! - [`site`]: the published site's lists and the board its first visit shows (built at build
+//!   time by `vlrb snapshot` and by the page alike);
 //! - [`mod@format`]: number formats (display and the `data-value` hook), HTML escaping;
 //! - [`export`]: the CSV and JSON exports;
 //! - [`upload`]: scoring uploaded predictions, their persistence format, the template;
@@ -17,6 +19,7 @@ pub mod explorer;
 pub mod export;
 pub mod format;
 pub mod rows;
+pub mod site;
 pub mod snapshot;
 pub mod upload;
 pub mod urlstate;
@@ -31,6 +34,7 @@ pub use format::{dollars, html_escape, pct, raw};
 pub use rows::{
     Board, ExcludedRow, Filter, Row, SortKey, attach_intervals, breakdown, score, sort_rows,
 };
-pub use snapshot::{BoardHead, BoardSnapshot, Listed, ModelLabel};
+pub use site::{BenchInfo, SubmissionInfo};
+pub use snapshot::{BoardHead, BoardSnapshot, Listed, ModelLabel, SnapshotOrigin};
 pub use urlstate::ViewState;
 pub use whatif::{Preset, WhatIf, WhatIfError};

@@ -1,9 +1,10 @@
-//! The board as the page last showed it, kept in the browser so that a return visit paints its
-//! first screen (the provenance banner, the filters, the leaderboard and the plot) before the
-//! bundle is downloaded and decoded: the [`BoardHead`] (which benchmark and bundle file, its
-//! provenance, models and datasets) and the scored [`Board`] of the published view with no filter.
-//! The page replaces its rows with the ones it scores from the bundle, and never shows a snapshot
-//! of another bundle file.
+//! The board as scored before, painted by a visit as its first screen (the provenance banner, the
+//! filters, the leaderboard and the plot) before the bundle is downloaded and decoded: the
+//! [`BoardHead`] (which benchmark and bundle file, its provenance, models and datasets) and the
+//! scored [`Board`] of the published view with no filter. A published site carries one in its
+//! index.html, written at build time (`vlrb snapshot`), and the page keeps the one it last showed
+//! in the browser; [`pick`] chooses. The page replaces its rows with the ones it scores from the
+//! bundle, and never shows a snapshot of another bundle file.
 
 use serde::{Deserialize, Serialize};
 use vlrb_core::model::{Benchmark, Provenance, Split};
@@ -13,6 +14,10 @@ use crate::rows::Board;
 /// The browser storage key of the snapshot.
 pub const STORAGE_KEY: &str = "vlrb.board-snapshot";
 
+/// The id of the `<script type="application/json">` element of a published site's index.html that
+/// holds the snapshot the site was built with (`scripts/build-site.sh` writes it).
+pub const SITE_ELEMENT_ID: &str = "vlrb-board-snapshot";
+
 /// Version of the stored form: a snapshot of another version is ignored (a new release may change
 /// what a row holds).
 pub const SNAPSHOT_VERSION: u32 = 1;
@@ -21,7 +26,7 @@ pub const SNAPSHOT_VERSION: u32 = 1;
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
     /// The stored text is not a snapshot of this version.
-    #[error("the stored board snapshot is malformed ({0}); it was dropped")]
+    #[error("the board snapshot is malformed ({0})")]
     Malformed(#[from] serde_json::Error),
 }
 
@@ -170,6 +175,48 @@ pub struct BoardSnapshot {
     pub board: Board,
 }
 
+/// Where the snapshot on screen was kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnapshotOrigin {
+    /// The site's index.html, written when the site was built: a first visit's board.
+    Site,
+    /// The browser, written when an earlier visit's board was ready (with its uploads).
+    LastVisit,
+}
+
+impl SnapshotOrigin {
+    /// The `#snapshot-note[data-origin]` value.
+    pub fn id(self) -> &'static str {
+        match self {
+            SnapshotOrigin::Site => "site",
+            SnapshotOrigin::LastVisit => "visit",
+        }
+    }
+}
+
+/// The snapshot a page opened for benchmark `wanted` (`None`: the site's first) shows, of the one
+/// the last visit `stored` and the one the `site` was built with: the last visit's (it has the
+/// visitor's uploads), unless the site now serves another bundle file of that benchmark (a new
+/// release); else the site's. Neither when it is of another benchmark.
+pub fn pick(
+    stored: Option<BoardSnapshot>,
+    site: Option<BoardSnapshot>,
+    wanted: Option<&str>,
+) -> Option<(BoardSnapshot, SnapshotOrigin)> {
+    let wanted = wanted.or(site.as_ref().map(|s| s.head.name.as_str()));
+    let fits = |s: &BoardSnapshot| wanted.is_none_or(|w| s.head.name == w);
+    let current = |s: &BoardSnapshot| {
+        site.as_ref()
+            .is_none_or(|site| site.head.name != s.head.name || site.head.file == s.head.file)
+    };
+    if let Some(stored) = stored.filter(|s| fits(s) && current(s)) {
+        return Some((stored, SnapshotOrigin::LastVisit));
+    }
+    site.clone()
+        .filter(|s| fits(s))
+        .map(|s| (s, SnapshotOrigin::Site))
+}
+
 /// The version field alone, read before the rest.
 #[derive(Deserialize)]
 struct VersionOnly {
@@ -296,5 +343,59 @@ mod tests {
         let err = BoardSnapshot::from_json("{\"version\":1,\"head\":7}").unwrap_err();
         assert!(err.to_string().contains("malformed"), "{err}");
         assert!(BoardSnapshot::from_json("not json").is_err());
+    }
+
+    #[test]
+    fn the_last_visit_wins_unless_the_site_serves_a_newer_bundle() {
+        let (bench, board) = scored_board();
+        let of = |name: &str, file: &str| {
+            let listed = Listed {
+                name,
+                file,
+                ..listed()
+            };
+            BoardSnapshot::new(BoardHead::of(&bench, "ab", listed), board.clone())
+        };
+        let picked = |stored: Option<BoardSnapshot>, site: Option<BoardSnapshot>, wanted| {
+            pick(stored, site, wanted).map(|(s, origin)| (s.head.name, s.head.file, origin))
+        };
+        let (old, new, other) = (
+            of("toy", "toy-1.vlrb"),
+            of("toy", "toy-2.vlrb"),
+            of("b", "b-1.vlrb"),
+        );
+        let at = |name: &str, file: &str, origin| Some((name.to_owned(), file.to_owned(), origin));
+        // A first visit: the site's; none for another benchmark.
+        assert_eq!(
+            picked(None, Some(new.clone()), None),
+            at("toy", "toy-2.vlrb", SnapshotOrigin::Site)
+        );
+        assert_eq!(picked(None, Some(new.clone()), Some("b")), None);
+        // A return visit to the same release: the browser's (it has the visitor's uploads).
+        assert_eq!(
+            picked(Some(new.clone()), Some(new.clone()), None),
+            at("toy", "toy-2.vlrb", SnapshotOrigin::LastVisit)
+        );
+        // A new release since: the site's, not the last visit's older bundle.
+        assert_eq!(
+            picked(Some(old.clone()), Some(new.clone()), Some("toy")),
+            at("toy", "toy-2.vlrb", SnapshotOrigin::Site)
+        );
+        // The last visit was to another benchmark: it shows only when the link names it.
+        assert_eq!(
+            picked(Some(other.clone()), Some(new.clone()), None),
+            at("toy", "toy-2.vlrb", SnapshotOrigin::Site)
+        );
+        assert_eq!(
+            picked(Some(other.clone()), Some(new), Some("b")),
+            at("b", "b-1.vlrb", SnapshotOrigin::LastVisit)
+        );
+        // A site built without one (trunk serve): the browser's, checked later against the list.
+        assert_eq!(
+            picked(Some(old.clone()), None, None),
+            at("toy", "toy-1.vlrb", SnapshotOrigin::LastVisit)
+        );
+        assert_eq!(picked(Some(old), None, Some("b")), None);
+        assert_eq!(picked(None, None, None), None);
     }
 }

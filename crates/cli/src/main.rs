@@ -1,5 +1,6 @@
 //! `vlrb`: pack benchmark releases into bundles, inspect them, score predictions and baselines,
-//! and export bundles back to the official layout.
+//! train routers, export bundles back to the official layout, and write a built site's first
+//! board.
 //!
 //! With `--json`, stdout carries only the JSON document; progress and warnings go to stderr.
 //! Bad input exits non-zero with one message on stderr naming the culprit.
@@ -17,6 +18,7 @@ use vlrb_core::bundle;
 use vlrb_core::metrics::Evaluation;
 
 mod score;
+mod site;
 mod synth;
 mod train;
 
@@ -76,6 +78,10 @@ enum Command {
         #[arg(short, long)]
         out: PathBuf,
     },
+    /// Print the board a built site's first visit paints before its bundle is in (its published
+    /// view with the site's verified submissions and reference routers, as JSON);
+    /// scripts/build-site.sh writes it into the site's index.html.
+    Snapshot(site::SnapshotArgs),
 }
 
 fn main() -> ExitCode {
@@ -121,6 +127,7 @@ fn run(command: Command) -> Result<(), String> {
         Command::Info(args) => score::info(args),
         Command::Eval(args) => score::eval(args),
         Command::Baselines(args) => score::baselines(args),
+        Command::Snapshot(args) => site::snapshot(args),
         Command::Export { bundle, out } => {
             let (bench, _) = load(&bundle)?;
             vlrb_formats::official::write(&bench, &out).map_err(|e| e.to_string())?;

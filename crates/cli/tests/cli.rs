@@ -1,6 +1,7 @@
 //! The `vlrb` command-line contract on the official-tiny fixture: `pack` reproduces the committed
 //! fixture bundle, `info`/`eval`/`baselines --json` reproduce the fixture's expected files exactly,
-//! bad input exits non-zero naming the culprit, and `export` then `pack` round-trips.
+//! bad input exits non-zero naming the culprit, `export` then `pack` round-trips, and `snapshot`
+//! scores a site's first board to the expected files.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 use std::path::{Path, PathBuf};
@@ -275,4 +276,86 @@ fn export_then_pack_round_trips() {
     let a = vlrb_json(&["info".as_ref(), bundle().as_os_str(), "--json".as_ref()]);
     let b = vlrb_json(&["info".as_ref(), repacked.as_os_str(), "--json".as_ref()]);
     assert_eq!(a, b);
+}
+
+/// A built site's layout around the fixture bundle, listing `predictions` (site-relative paths
+/// that may be missing) as verified submissions.
+fn site_with(name: &str, predictions: &[&str]) -> PathBuf {
+    let site = scratch(name);
+    std::fs::create_dir_all(site.join("bundles")).unwrap();
+    std::fs::create_dir_all(site.join("submissions/official-tiny")).unwrap();
+    std::fs::copy(bundle(), site.join("bundles/tiny-0123456789abcdef.vlrb")).unwrap();
+    let index = r#"[{"name":"official-tiny","file":"tiny-0123456789abcdef.vlrb","title":"Tiny","synthetic":false,"licence":"test"}]"#;
+    std::fs::write(site.join("bundles/index.json"), index).unwrap();
+    let manifest: Vec<Value> = predictions
+        .iter()
+        .map(|file| {
+            serde_json::json!({"bench": "official-tiny", "file": file, "meta": {"name": "Mixed"}})
+        })
+        .collect();
+    std::fs::write(
+        site.join("submissions/index.json"),
+        serde_json::to_string(&manifest).unwrap(),
+    )
+    .unwrap();
+    site
+}
+
+#[test]
+fn snapshot_scores_a_sites_first_board_and_names_a_missing_file() {
+    let site = site_with("snapshot", &["submissions/official-tiny/mixed.csv"]);
+    std::fs::copy(
+        fixture("predictions/mixed_ids.csv"),
+        site.join("submissions/official-tiny/mixed.csv"),
+    )
+    .unwrap();
+    let doc = vlrb_json(&["snapshot".as_ref(), site.as_os_str()]);
+    assert_eq!(doc["head"]["name"], "official-tiny");
+    assert_eq!(doc["head"]["file"], "tiny-0123456789abcdef.vlrb");
+    assert_eq!(doc["head"]["splits"]["test"], 84);
+    let rows = doc["board"]["rows"].as_array().unwrap();
+    // Five baselines, 17 single models, the submission.
+    assert_eq!(rows.len(), 5 + 17 + 1);
+    let row = |name: &str| {
+        rows.iter()
+            .find(|r| r["name"] == name)
+            .unwrap_or_else(|| panic!("no row {name}"))
+    };
+    // Against the fixture's independently computed expected files.
+    for (name, want) in expected("baselines.json").as_object().unwrap() {
+        for key in ["accuracy", "avg_cost", "rank_score"] {
+            assert_eq!(row(name)["metrics"][key], want[key], "{name}: {key}");
+        }
+    }
+    let mixed = row("Mixed");
+    assert_eq!(mixed["kind"], "verified");
+    for key in ["num_samples", "accuracy", "avg_cost", "rank_score"] {
+        assert_eq!(
+            mixed["metrics"][key],
+            expected("eval_mixed.json")[key],
+            "{key}"
+        );
+    }
+
+    // A listed file the site lacks, and a benchmark it does not serve: named, nothing on stdout.
+    let broken = site_with("snapshot-missing", &["submissions/official-tiny/gone.csv"]);
+    let out = vlrb(&["snapshot".as_ref(), broken.as_os_str()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && out.stdout.is_empty(), "{stderr}");
+    assert!(
+        stderr.contains("gone.csv") && stderr.contains("missing"),
+        "{stderr}"
+    );
+    let out = vlrb(&[
+        "snapshot".as_ref(),
+        site.as_os_str(),
+        "--bench".as_ref(),
+        "nope".as_ref(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("no benchmark nope") && stderr.contains("official-tiny"),
+        "{stderr}"
+    );
 }
