@@ -1,9 +1,9 @@
 // First and return visits to the published demo, in headless Chromium (BENCHMARKS.md, "Return
-// visits"): time to the board (`main[data-shown-ms]`: rows and plot painted, from the snapshot of an
-// earlier visit or scored from the bundle) and to everything loaded (`main[data-ready-ms]`,
-// milliseconds since navigation) of the page
-// served under /vlrb/ as GitHub Pages serves a project site (`cache-control: max-age=600`, ETag and
-// Last-Modified, 304 on a matching conditional request).
+// visits"): time to the board (`main[data-shown-ms]`: rows and plot painted, from the snapshot the
+// site was built with or an earlier visit kept, or scored from the bundle) and to everything loaded
+// (`main[data-ready-ms]`, milliseconds since navigation) of the page served under /vlrb/ as GitHub
+// Pages serves a project site (`cache-control: max-age=600`, ETag and Last-Modified, 304 on a
+// matching conditional request).
 //
 //   scripts/build-site.sh /tmp/site && node benches/visits.mjs /tmp/site [RUNS]
 //

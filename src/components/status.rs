@@ -13,7 +13,7 @@ use crate::state::{Phase, use_app_state};
 pub fn Status() -> impl IntoView {
     let state = use_app_state();
     move || {
-        // While an earlier visit's board is on screen, loading is said by the board's source line
+        // While a snapshot of the board is on screen, loading is said by the board's source line
         // and to screen readers only, so the board does not move when it is done.
         let phase = state.phase.get();
         let origin = state.snapshot.with(|s| s.as_ref().map(|s| s.origin));
