@@ -34,17 +34,22 @@ run() {
 run "cargo fmt" cargo fmt --all -- --check
 run "cargo clippy" cargo clippy --all-targets -- -D warnings
 # Browser code never blocks: .clippy-wasm/clippy.toml disallows pollster::block_on,
-# std::thread::sleep and std::time::Instant::now in the wasm32 builds.
-run "cargo clippy (web app, wasm32)" env CLIPPY_CONF_DIR="$PWD/.clippy-wasm" cargo clippy --target wasm32-unknown-unknown -p vlrb-web -p vlrb-web-app -p vlrb-train-worker -p vlrb-pack-worker -p vlrb-web-decode --all-targets -- -D warnings -D clippy::disallowed_methods
-# The GPU crate's library and kernel tests as the browser builds them (its benchmark is native).
-run "cargo clippy (vlrb-gpu, wasm32)" env CLIPPY_CONF_DIR="$PWD/.clippy-wasm" cargo clippy --target wasm32-unknown-unknown -p vlrb-gpu --lib --tests -- -D warnings -D clippy::disallowed_methods
+# std::thread::sleep and std::time::Instant::now in the wasm32 builds. The web app's crates and the
+# GPU crate's library and kernel tests as the browser builds them (libraries, binaries and tests:
+# the GPU crate's benchmark is native, and none of the others has a benchmark or an example), in one
+# invocation so that they share one feature resolution (two took 3 more minutes on a cold cache).
+run "cargo clippy (web app and vlrb-gpu, wasm32)" env CLIPPY_CONF_DIR="$PWD/.clippy-wasm" cargo clippy --target wasm32-unknown-unknown -p vlrb-web -p vlrb-web-app -p vlrb-train-worker -p vlrb-pack-worker -p vlrb-web-decode -p vlrb-gpu --lib --bins --tests -- -D warnings -D clippy::disallowed_methods
 # The API docs of the native workspace build without a warning (broken intra-doc links included).
 run "cargo doc" env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
 run "native tests" cargo test
-# The pull-request check of submissions/ on good and bad submissions (reuses cargo test's vlrb).
-run "submission verifier" sh -c 'cargo build --bin vlrb && VLRB_BIN="${CARGO_TARGET_DIR:-target}/debug/vlrb" python3 tests/verify_submissions_test.py'
+# The CLI as `cargo test` built it serves the steps below and the web app's tests: a separate
+# `cargo build --bin vlrb` resolves the features without the workspace's dev-dependencies and
+# would build vlrb-core, wgpu and parquet again (5 minutes on a cold cache).
+export VLRB_BIN="${CARGO_TARGET_DIR:-target}/debug/vlrb"
+# The pull-request check of submissions/ on good and bad submissions.
+run "submission verifier" python3 tests/verify_submissions_test.py
 # The official toolkit's loaders (numpy, pandas, pickle) read `vlrb export` of each shipped bundle.
-run "toolkit loaders on vlrb export" sh -c 'cargo build --bin vlrb && python3 tests/python/test_toolkit_export.py "${CARGO_TARGET_DIR:-target}/debug/vlrb"'
+run "toolkit loaders on vlrb export" python3 tests/python/test_toolkit_export.py "$VLRB_BIN"
 run "core fixture tests in headless Chromium" cargo test -p vlrb-core --target wasm32-unknown-unknown --test fixture
 # The CPU kernels and the embeddings' decoding at simd128 give the native bits (the checksum).
 run "CPU kernels at simd128 in headless Chromium" cargo test -p vlrb-core --target wasm32-unknown-unknown --test lanes
