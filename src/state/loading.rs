@@ -7,7 +7,7 @@ use futures::channel::oneshot;
 use leptos::prelude::*;
 use vlrb_board::site::{
     BENCH_INDEX as INDEX, SUBMISSIONS_MANIFEST as SUBMISSIONS, SubmissionText, named_apart,
-    score_submissions,
+    score_submissions, served,
 };
 use vlrb_board::{BoardHead, Entry, upload};
 use vlrb_core::bundle;
@@ -109,10 +109,7 @@ pub async fn start(state: AppState, first: FirstFetches) {
     match serde_json::from_str::<Vec<BenchInfo>>(&text) {
         Ok(list) if !list.is_empty() => {
             let wanted = state.bench.get_untracked();
-            let served = match &wanted {
-                Some(name) => list.iter().find(|b| &b.name == name).cloned(),
-                None => list.first().cloned(),
-            };
+            let served = served(&list, wanted.as_deref()).cloned();
             state.index.set(list);
             if let Some(info) = served {
                 // The visitor's own benchmarks (IndexedDB) join the picker while this one loads,
@@ -273,11 +270,10 @@ pub async fn install(
     };
     // A served bundle must hold the benchmark its index line names (a local one is named by the
     // page, which may set a name of its own apart from the served ones).
-    if !info.local && bench.name != info.name {
-        return state.phase.set(Phase::Failed(format!(
-            "{} holds benchmark {}, but {INDEX} calls it {}",
-            info.file, bench.name, info.name
-        )));
+    if !info.local
+        && let Err(e) = info.check_holds(&bench.name)
+    {
+        return state.phase.set(Phase::Failed(e));
     }
     let bundle_url = if info.local {
         match web::object_url(bytes, "application/octet-stream") {

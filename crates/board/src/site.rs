@@ -43,6 +43,18 @@ pub struct BenchInfo {
 }
 
 impl BenchInfo {
+    /// Checks that the bundle this line lists holds the benchmark it names (`held`: the decoded
+    /// benchmark's name); the error names the file and both names.
+    pub fn check_holds(&self, held: &str) -> Result<(), String> {
+        if held == self.name {
+            return Ok(());
+        }
+        Err(format!(
+            "{} holds benchmark {held}, but {BENCH_INDEX} calls it {}",
+            self.file, self.name
+        ))
+    }
+
     /// How this line names its bundle, for the board's head.
     pub fn listed(&self) -> Listed<'_> {
         Listed {
@@ -52,6 +64,15 @@ impl BenchInfo {
             licence: &self.licence,
             synthetic: self.synthetic,
         }
+    }
+}
+
+/// The benchmark a site opens: the one `wanted` names (a link's `?bench=`), else the first listed
+/// (the front page's, whose board the site carries).
+pub fn served<'a>(list: &'a [BenchInfo], wanted: Option<&str>) -> Option<&'a BenchInfo> {
+    match wanted {
+        Some(name) => list.iter().find(|b| b.name == name),
+        None => list.first(),
     }
 }
 
@@ -163,6 +184,30 @@ mod tests {
             },
             kind,
         }
+    }
+
+    #[test]
+    fn the_front_page_serves_the_first_listed_and_bundles_must_hold_their_benchmark() {
+        let other = BenchInfo {
+            name: "other".into(),
+            ..info()
+        };
+        let list = [info(), other];
+        assert_eq!(served(&list, None).map(|b| b.name.as_str()), Some("toy"));
+        assert_eq!(
+            served(&list, Some("other")).map(|b| b.name.as_str()),
+            Some("other")
+        );
+        assert_eq!(served(&list, Some("nope")), None);
+        assert_eq!(served(&[], None), None);
+        assert_eq!(info().check_holds("toy"), Ok(()));
+        let err = info().check_holds("math").unwrap_err();
+        assert!(
+            err.contains("toy-0123456789abcdef.vlrb")
+                && err.contains("math")
+                && err.contains("calls it toy"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use clap::Args;
 use vlrb_board::site::{
     BENCH_INDEX, BenchInfo, SUBMISSIONS_MANIFEST, SubmissionInfo, published_snapshot,
-    score_submissions,
+    score_submissions, served,
 };
 use vlrb_core::predictions::SampleIndex;
 
@@ -26,11 +26,7 @@ pub struct SnapshotArgs {
 pub fn snapshot(args: SnapshotArgs) -> Result<(), String> {
     let site = &args.site;
     let list: Vec<BenchInfo> = read_json(site, BENCH_INDEX)?;
-    let info = match &args.bench {
-        Some(name) => list.iter().find(|b| &b.name == name),
-        None => list.first(),
-    }
-    .ok_or_else(|| {
+    let info = served(&list, args.bench.as_deref()).ok_or_else(|| {
         format!(
             "{}: no benchmark {} (listed: {})",
             site.join(BENCH_INDEX).display(),
@@ -43,14 +39,8 @@ pub fn snapshot(args: SnapshotArgs) -> Result<(), String> {
     })?;
     let bundle = site.join("bundles").join(&info.file);
     let (bench, sha256) = crate::load(&bundle)?;
-    if bench.name != info.name {
-        return Err(format!(
-            "{} holds benchmark {}, but {BENCH_INDEX} calls it {}",
-            bundle.display(),
-            bench.name,
-            info.name
-        ));
-    }
+    info.check_holds(&bench.name)
+        .map_err(|e| format!("{}: {e}", site.display()))?;
     let listed: Vec<SubmissionInfo> = if site.join(SUBMISSIONS_MANIFEST).exists() {
         read_json(site, SUBMISSIONS_MANIFEST)?
     } else {
