@@ -3,11 +3,12 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use vlrb_board::{BoardHead, ExcludedRow, ModelLabel, Row, SnapshotOrigin, SortKey};
+use leptos::wasm_bindgen::JsCast;
+use vlrb_board::markup::board_rows;
+use vlrb_board::{BoardHead, SnapshotOrigin, SortKey};
 use vlrb_core::bootstrap::{DEFAULT_RESAMPLES, DEFAULT_SEED};
 use vlrb_core::bundle::PROTOCOL_VERSION;
-
-use crate::components::distribution::DistributionBar;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 use crate::state::{AppState, use_app_state};
 
@@ -75,7 +76,29 @@ pub fn Leaderboard(
     // Narrow screens show rank, entry and Rank Score first; the rest on demand.
     let all_columns = RwSignal::new(false);
     let synthetic = head.synthetic;
-    let models: Arc<[ModelLabel]> = head.models.clone().into();
+    let models = head.models.clone();
+    // The rows as one markup string (`vlrb_board::markup`): on a return visit this body is most
+    // of the first render, and one call builds it several times faster than an element at a time.
+    let body = NodeRef::<leptos::html::Tbody>::new();
+    Effect::new(move |_| {
+        let rows = rows.get().unwrap_or_default();
+        let excluded = state.excluded.get();
+        let Some(body) = body.get() else { return };
+        let markup = state
+            .selected
+            .with_untracked(|selected| board_rows(&rows, &excluded, &models, selected));
+        let focus = focus_in(&body);
+        body.set_inner_html(&markup);
+        if let Some(focus) = focus {
+            focus.restore(&body);
+        }
+    });
+    Effect::new(move |_| {
+        let selected = state.selected.get();
+        if let Some(body) = body.get() {
+            mark_selected(&body, &selected);
+        }
+    });
     // Until the bundle is scored, the rows are a snapshot of this bundle's board: the site's (built
     // with it) or the last visit's.
     let from_snapshot = move || {
@@ -131,17 +154,7 @@ pub fn Leaderboard(
                             <th scope="col" class="more" title="Test samples sent to each model (hover or focus a segment for its count)">"Routes to"</th>
                         </tr>
                     </thead>
-                    <tbody>
-                        {move || {
-                            rows.get()
-                                .unwrap_or_default()
-                                .into_iter()
-                                .enumerate()
-                                .map(|(position, r)| row_view(state, models.clone(), position + 1, r))
-                                .collect_view()
-                        }}
-                        {move || state.excluded.get().into_iter().map(excluded_view).collect_view()}
-                    </tbody>
+                    <tbody node_ref=body on:change=move |ev| toggle_selected(state, &ev)></tbody>
                 </table>
             </div>
             <p class="note" id="interval-note">{interval_note}</p>
@@ -149,83 +162,97 @@ pub fn Leaderboard(
     }
 }
 
-/// One row of the board (the `tr[data-entry]` and `td[data-metric][data-value]` hooks).
-fn row_view(state: AppState, models: Arc<[ModelLabel]>, position: usize, r: Row) -> impl IntoView {
-    let name = r.name.clone();
-    let name_for_check = name.clone();
-    let is_selected = {
-        let name = name.clone();
-        move || state.selected.get().contains(&name)
+/// A row's checkbox changed (one listener on the table body for every row).
+fn toggle_selected(state: AppState, ev: &leptos::ev::Event) {
+    let Some(input) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+    else {
+        return;
     };
-    let is_selected_class = is_selected.clone();
-    let toggle = move |ev: leptos::ev::Event| {
-        let on = event_target_checked(&ev);
-        let name = name_for_check.clone();
-        state.selected.update(|s| {
-            s.retain(|x| *x != name);
-            if on {
-                s.push(name);
-            }
-        });
-    };
-    let m = r.metrics;
-    let o = r.optimality;
-    let ci = r.interval;
-    let tie = ci.is_some_and(|i| i.tied_with_leader) && !r.leader;
-    let kind = r.kind;
-    let metric = |id: &'static str, value: f64, shown: String| {
-        view! { <td class="num more" data-metric=id data-value=vlrb_board::raw(value)>{shown}</td> }
-    };
-    view! {
-        <tr data-entry=r.name.clone() data-kind=kind.id() class:selected=is_selected_class class=format!("kind-{}", kind.id())>
-            <td class="rank num">{position}</td>
-            <td class="sel">
-                <input type="checkbox" prop:checked=is_selected on:change=toggle aria-label=format!("Select {}", r.name)/>
-            </td>
-            <th scope="row" class="entry">
-                <span class="name">{r.name.clone()}</span>
-                " "
-                <span class=format!("badge {}", kind.id())>{kind.label()}</span>
-                {r.leader.then(|| view! { <span class="leader" title="Leader: best Rank Score (Oracle excluded)">" ★"<span class="visually-hidden">" leader"</span></span> })}
-                {tie.then(|| view! { <span class="tie" title="Statistically tied with the leader (95% paired bootstrap)">" ≈"<span class="visually-hidden">" tied with the leader"</span></span> })}
-            </th>
-            <td class="num" data-metric="rank_score" data-value=vlrb_board::raw(m.rank_score)>
-                {vlrb_board::pct(m.rank_score)}
-                {ci.map(|i| view! { <span class="ci">{format!(" [{}, {}]", vlrb_board::pct(i.rank_score.low), vlrb_board::pct(i.rank_score.high))}</span> })}
-            </td>
-            <td class="num more" data-metric="accuracy" data-value=vlrb_board::raw(m.accuracy)>
-                {vlrb_board::pct(m.accuracy)}
-                {ci.map(|i| view! { <span class="ci">{format!(" [{}, {}]", vlrb_board::pct(i.accuracy.low), vlrb_board::pct(i.accuracy.high))}</span> })}
-            </td>
-            <td class="num more">{vlrb_board::dollars(m.total_cost())}</td>
-            {metric("avg_cost", m.avg_cost, vlrb_board::dollars(m.cost_per_1k()))}
-            <td class="num more">{r.gap_to_oracle.map(vlrb_board::pct).unwrap_or_else(|| "–".into())}</td>
-            <td class="flag more">{if r.pareto { view! { <span title="Pareto-optimal">"✔"<span class="visually-hidden">" Pareto-optimal"</span></span> }.into_any() } else { view! { <span aria-label="not Pareto-optimal">"·"</span> }.into_any() }}</td>
-            {metric("optimal_selection", o.optimal_selection, vlrb_board::pct(o.optimal_selection))}
-            {metric("cost_vs_oracle", o.cost_vs_oracle, format!("{:.3}", o.cost_vs_oracle))}
-            {metric("accuracy_vs_oracle", o.accuracy_vs_oracle, format!("{:.3}", o.accuracy_vs_oracle))}
-            <td class="num more">{r.throughput_ktps.map(|t| format!("{t:.1}")).unwrap_or_else(|| "–".into())}</td>
-            <td class="more"><DistributionBar models picks=r.picks_per_model name=r.name.clone()/></td>
-        </tr>
+    let Some(name) = entry_of(&input) else { return };
+    let on = input.checked();
+    state.selected.update(|s| {
+        s.retain(|x| *x != name);
+        if on {
+            s.push(name);
+        }
+    });
+}
+
+/// The entry name of the board row holding `el`.
+fn entry_of(el: &Element) -> Option<String> {
+    el.closest("tr[data-entry]")
+        .ok()??
+        .get_attribute("data-entry")
+}
+
+/// The board's rows (`tr[data-entry]` children of `body`) with their entry names.
+fn board_row_elements(body: &Element) -> impl Iterator<Item = (Element, String)> {
+    std::iter::successors(body.first_element_child(), Element::next_element_sibling)
+        .filter_map(|tr| tr.get_attribute("data-entry").map(|name| (tr, name)))
+}
+
+/// The selection on the rows in place: `tr.selected` and their checkboxes.
+fn mark_selected(body: &Element, selected: &[String]) {
+    for (tr, name) in board_row_elements(body) {
+        let on = selected.contains(&name);
+        // Toggling a class the row may or may not have cannot fail.
+        let _ = tr.class_list().toggle_with_force("selected", on);
+        if let Some(input) = tr
+            .query_selector("input[type=checkbox]")
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+        {
+            input.set_checked(on);
+        }
     }
 }
 
-/// A row that picks models outside the pool: marked, with no numbers.
-fn excluded_view(row: ExcludedRow) -> impl IntoView {
-    let kind = row.kind;
-    let uses = row.uses;
-    view! {
-        <tr data-entry=row.name.clone() data-kind=kind.id() data-excluded=uses.samples class=format!("excluded kind-{}", kind.id())>
-            <td class="rank num">"–"</td>
-            <td class="sel"></td>
-            <th scope="row" class="entry">
-                <span class="name">{row.name.clone()}</span>
-                " "
-                <span class=format!("badge {}", kind.id())>{kind.label()}</span>
-            </th>
-            <td class="excluded-note" colspan="11" title=format!("Sample {} is routed to {}, which is not in the pool", uses.first_sample, uses.first_model)>
-                {format!("uses excluded models ({} samples)", uses.samples)}
-            </td>
-        </tr>
+/// The focusable elements of a row (its checkbox, its routing bar's segments).
+const FOCUSABLE: &str = "input, .seg";
+
+/// Which row's control had the focus before the rows were written again.
+struct Focus {
+    /// The row's entry name.
+    entry: String,
+    /// The control's position among the row's [`FOCUSABLE`] elements.
+    index: u32,
+}
+
+impl Focus {
+    /// Focuses the same control of the same entry's row, where it still is.
+    fn restore(&self, body: &Element) {
+        let Some((tr, _)) = board_row_elements(body).find(|(_, name)| *name == self.entry) else {
+            return;
+        };
+        if let Some(el) = tr
+            .query_selector_all(FOCUSABLE)
+            .ok()
+            .and_then(|all| all.get(self.index))
+            .and_then(|n| n.dyn_into::<HtmlElement>().ok())
+        {
+            // The element was just found in the document: focusing it cannot fail.
+            let _ = el.focus();
+        }
     }
+}
+
+/// The focused control inside `body`, if any.
+fn focus_in(body: &Element) -> Option<Focus> {
+    let active = body.owner_document()?.active_element()?;
+    if !body.contains(Some(&active)) {
+        return None;
+    }
+    let tr = active.closest("tr[data-entry]").ok()??;
+    let all = tr.query_selector_all(FOCUSABLE).ok()?;
+    let index = (0..all.length()).find(|&i| {
+        all.get(i)
+            .is_some_and(|n| n.is_same_node(Some(active.as_ref())))
+    })?;
+    Some(Focus {
+        entry: tr.get_attribute("data-entry")?,
+        index,
+    })
 }

@@ -119,20 +119,28 @@ pub fn ParetoPlot() -> impl IntoView {
                 <div class="table-wrap">
                 <table id="plot-data">
                     <thead><tr><th scope="col">"Entry"</th><th scope="col">"Kind"</th><th scope="col">"$ / 1K queries"</th><th scope="col">"Avg Accuracy (%)"</th><th scope="col">"Pareto"</th></tr></thead>
-                    <tbody>
-                        {move || points.get().into_iter().map(|p| view! {
-                            <tr>
-                                <th scope="row">{p.name.clone()}</th>
-                                <td>{p.kind.label()}</td>
-                                <td class="num">{vlrb_board::dollars(p.cost_per_1k)}</td>
-                                <td class="num">{vlrb_board::pct(p.accuracy)}</td>
-                                <td>{if p.pareto { "yes" } else { "no" }}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
+                    <tbody inner_html=move || points.with(|p| point_rows(p))></tbody>
                 </table>
                 </div>
             </details>
         </section>
     }
+}
+
+/// The plotted points as table rows, one markup string (the table sits in a closed `<details>`
+/// on the first screen; one call keeps it out of the first render's time).
+fn point_rows(points: &[PlotPoint]) -> String {
+    points
+        .iter()
+        .map(|p| {
+            format!(
+                r#"<tr><th scope="row">{}</th><td>{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td></tr>"#,
+                vlrb_board::html_escape(&p.name),
+                p.kind.label(),
+                vlrb_board::dollars(p.cost_per_1k),
+                vlrb_board::pct(p.accuracy),
+                if p.pareto { "yes" } else { "no" }
+            )
+        })
+        .collect()
 }

@@ -53,6 +53,23 @@ await suite(import.meta.url, async (env) => {
         await page.focus('tr[data-entry="Oracle"] input[type="checkbox"]');
         await page.keyboard.press('Space');
         await page.waitForSelector('[data-breakdown="Oracle"]');
+        // The rows are written again on a re-sort (one markup string): the selection and the
+        // focused checkbox follow the Oracle's row to its new place (a script's click() sorts
+        // without moving the focus).
+        const before = (await board(page)).findIndex((r) => r.entry === 'Oracle');
+        await page.evaluate(() => document.querySelector('button.sort[data-sort="name"]').click());
+        await page.waitForSelector('th[aria-sort="descending"] button.sort[data-sort="name"]');
+        const after = (await board(page)).findIndex((r) => r.entry === 'Oracle');
+        assert(after !== before, `the re-sort did not move the Oracle's row (${before} -> ${after})`);
+        const focused = await page.evaluate(() => {
+            const el = document.activeElement;
+            return { entry: el?.closest('tr')?.dataset.entry, checkbox: el?.type === 'checkbox', checked: el?.checked, rowSelected: el?.closest('tr')?.classList.contains('selected') };
+        });
+        assert(focused.entry === 'Oracle' && focused.checkbox && focused.checked && focused.rowSelected, `after the re-sort: ${JSON.stringify(focused)}`);
+        // Unselecting from the keyboard updates the row in place.
+        await page.keyboard.press('Space');
+        await page.waitForSelector('[data-breakdown="Oracle"]', { state: 'detached' });
+        assert(!(await page.$eval('tr[data-entry="Oracle"]', (tr) => tr.classList.contains('selected') || tr.querySelector('input').checked)), 'Oracle still marked selected');
         await context.close();
     });
 

@@ -9,6 +9,7 @@
 //! - [`site`]: the published site's lists and the board its first visit shows (built at build
 //!   time by `vlrb snapshot` and by the page alike);
 //! - [`mod@format`]: number formats (display and the `data-value` hook), HTML escaping;
+//! - [`markup`]: the board's rows and routing bars as HTML text, set by the page in one call;
 //! - [`export`]: the CSV and JSON exports;
 //! - [`upload`]: scoring uploaded predictions, their persistence format, the template;
 //! - [`urlstate`]: the view state carried by permalinks;
@@ -18,6 +19,7 @@ pub mod entries;
 pub mod explorer;
 pub mod export;
 pub mod format;
+pub mod markup;
 pub mod rows;
 pub mod site;
 pub mod snapshot;
